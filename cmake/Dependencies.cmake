@@ -1,0 +1,12 @@
+# Debian packages installed by scripts/install-deps.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LDNS REQUIRED IMPORTED_TARGET ldns)
+pkg_check_modules(MAXMINDDB REQUIRED IMPORTED_TARGET libmaxminddb)
+pkg_check_modules(IDN2 REQUIRED IMPORTED_TARGET libidn2)
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
+find_package(OpenSSL 3 REQUIRED COMPONENTS Crypto)
+find_package(yaml-cpp REQUIRED)
+find_package(Threads REQUIRED)
+if(PANGEA_BUILD_TESTS)
+  find_package(Catch2 2 REQUIRED)
+endif()

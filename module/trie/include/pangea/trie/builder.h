@@ -1,0 +1,55 @@
+#pragma once
+// Builds a compiled list (the on-disk format of docs/format.md) from entries.
+// Not thread-safe; one Builder per compilation.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "pangea/trie/entry.h"
+
+namespace pangea::trie {
+
+struct BuildOptions {
+  std::string generator;                    // e.g. "pangea 0.1.0"
+  int64_t build_time = 0;                   // UTC seconds; written to the header
+  uint64_t serial = 0;                      // monotonic list serial (0: use build_time)
+  std::array<uint8_t, 32> source_digest{};  // SHA-256 over the inputs, computed by the caller
+};
+
+struct BuildStats {
+  uint64_t added = 0;       // add() calls
+  uint64_t kept = 0;        // entries written
+  uint64_t duplicates = 0;  // same name, policy, scope and metadata as an earlier entry
+  uint64_t conflicts = 0;   // same name, different policy/scope/metadata: resolved, see add()
+  uint64_t redundant = 0;   // covered by a subtree ancestor with the same policy and metadata
+  uint64_t metadata_records = 0;
+  uint64_t file_bytes = 0;
+};
+
+class Builder {
+ public:
+  Builder();
+  ~Builder();
+  Builder(const Builder&) = delete;
+  Builder& operator=(const Builder&) = delete;
+
+  // Adds one entry. The name must be normalised (see Entry::name); throws
+  // std::invalid_argument otherwise. When a name is added twice the entries are
+  // resolved at finish(): allow beats block, then subtree beats exact, then the
+  // first added wins; each loser counts as a duplicate or a conflict.
+  void add(Entry entry);
+
+  // Resolves, drops redundant entries and serialises the whole file.
+  std::vector<uint8_t> finish(const BuildOptions& options);
+
+  const BuildStats& stats() const { return stats_; }
+
+ private:
+  struct Impl;
+  Impl* impl_;
+  BuildStats stats_;
+};
+
+}  // namespace pangea::trie

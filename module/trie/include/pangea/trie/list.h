@@ -1,0 +1,91 @@
+#pragma once
+// Read-only view of a compiled list, queried in place from a read-only mapping.
+//
+// Thread safety: a List is immutable after open(); lookups from any number of
+// threads are safe without locks. Views (string_view, spans) returned by a List
+// live as long as the List.
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pangea/trie/entry.h"
+
+namespace pangea::trie {
+
+inline constexpr size_t kMaxLabels = 128;  // a 255-octet wire name has at most 127 labels
+
+// Header fields, as read from a verified file.
+struct ListInfo {
+  uint32_t format_version = 0;
+  uint64_t entry_count = 0;
+  uint64_t metadata_count = 0;
+  uint64_t serial = 0;
+  int64_t build_time = 0;
+  std::array<uint8_t, 32> source_digest{};
+  std::string generator;
+  uint64_t file_bytes = 0;
+  bool signed_embedded = false;          // an Ed25519 signature is embedded
+  std::array<uint8_t, 8> signer_key_id{};  // first 8 bytes of SHA-256 of the signer's raw public key
+};
+
+// Metadata as stored in the file; string views point into the mapping.
+struct MetadataView {
+  std::string_view list, category, agency, referral, legal_basis;
+  std::optional<int64_t> referral_date, not_before, not_after;
+  Action action = Action::list_default;
+
+  Metadata to_owned() const;
+};
+
+// One entry matching a query name: the query name itself, or an ancestor with
+// subtree scope. `labels` is the number of labels of the matched entry's name,
+// so the entry name is the last `labels` labels of the query name.
+struct Match {
+  uint32_t metadata_id = 0;
+  uint16_t labels = 0;
+  Policy policy = Policy::block;
+  Scope scope = Scope::subtree;
+};
+
+struct OpenOptions {
+  // Raw 32-byte Ed25519 public keys. When non-empty, the file must carry an
+  // embedded signature made by one of them.
+  std::vector<std::array<uint8_t, 32>> trusted_keys;
+};
+
+class List {
+ public:
+  virtual ~List() = default;
+
+  // Maps `path` read-only and runs the full verification (checksums over every
+  // section, structural checks, signature when keys are pinned). Returns null and
+  // sets `error` to a one-line reason ("truncated: section 'keys' ends at byte
+  // 9120 past end of file 8000") on any failure. Never reads out of bounds.
+  static std::shared_ptr<const List> open(const std::string& path, const OpenOptions& options,
+                                          std::string& error);
+  // Same, over bytes already in memory (tests, fuzzing); the List keeps a copy.
+  static std::shared_ptr<const List> from_bytes(std::vector<uint8_t> bytes,
+                                                const OpenOptions& options, std::string& error);
+
+  virtual const ListInfo& info() const = 0;
+
+  // Every entry that matches `wire_name` (DNS wire format: length-prefixed labels
+  // ending with the root label; compared case-insensitively for ASCII), most
+  // specific first, written to `out`; returns how many were written. Never
+  // allocates; a malformed wire name matches nothing.
+  virtual size_t lookup(std::span<const uint8_t> wire_name, std::span<Match> out) const noexcept = 0;
+
+  virtual MetadataView metadata(uint32_t metadata_id) const = 0;
+
+  // Visits every entry in the file's order (enumeration for export and diff).
+  virtual void for_each(const std::function<void(const Entry&)>& visit) const = 0;
+};
+
+}  // namespace pangea::trie
