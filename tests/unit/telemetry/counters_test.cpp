@@ -1,0 +1,47 @@
+#include "pangea/telemetry/counters.h"
+
+#include <catch2/catch.hpp>
+
+#include <thread>
+#include <vector>
+
+using namespace pangea::telemetry;
+using pangea::trie::Action;
+
+TEST_CASE("counters count per list and action", "[counters]") {
+  Counters counters({"fr", "de"});
+  counters.count(0, Action::nxdomain);
+  counters.count(0, Action::nxdomain);
+  counters.count(1, Action::redirect);
+  counters.count(7, Action::redirect);  // out of range: ignored
+  auto snap = counters.read();
+  REQUIRE(snap.lists == std::vector<std::string>{"fr", "de"});
+  CHECK(snap.hits[0][static_cast<size_t>(Action::nxdomain)] == 2);
+  CHECK(snap.hits[0][static_cast<size_t>(Action::redirect)] == 0);
+  CHECK(snap.hits[1][static_cast<size_t>(Action::redirect)] == 1);
+}
+
+TEST_CASE("counters are exact under concurrent workers", "[counters]") {
+  Counters counters({"fr"});
+  std::vector<std::thread> workers;
+  for (int t = 0; t < 4; ++t) {
+    workers.emplace_back([&] {
+      for (int i = 0; i < 10000; ++i) counters.count(0, Action::nodata);
+    });
+  }
+  for (auto& w : workers) w.join();
+  CHECK(counters.read().hits[0][static_cast<size_t>(Action::nodata)] == 40000);
+}
+
+TEST_CASE("top entries keep the heavy hitters", "[counters]") {
+  Counters counters({"fr"}, 4);
+  for (int i = 0; i < 100; ++i) counters.count_entry(0, "heavy.example");
+  for (int i = 0; i < 50; ++i) counters.count_entry(0, "second.example");
+  for (int i = 0; i < 30; ++i) counters.count_entry(0, "noise" + std::to_string(i) + ".example");
+  auto top = counters.read().top;
+  REQUIRE(top.size() == 4);
+  CHECK(top[0].entry == "heavy.example");
+  CHECK(top[0].hits == 100);
+  CHECK(top[1].entry == "second.example");
+  CHECK(top[1].list == "fr");
+}
