@@ -1,14 +1,40 @@
 // The six dynlib entry points. Each is a firewall: it catches every exception,
 // logs it and takes a defined path (init fails cleanly; operate passes the query
 // on), so nothing thrown in Pangea can unwind into Unbound's C code.
+//
+// Failure policy: at start-up the module fails closed (a bad configuration or a
+// missing required list stops Unbound from starting). At query time it fails
+// open: an internal error passes the query on to normal resolution, because a
+// resolver that stops resolving for millions of clients is worse than one
+// unblocked answer; the error is logged.
 
 #include "unbound_api.h"
 
 #include <exception>
+#include <new>
 
+#include "answer.h"
+#include "cache_purge.h"
+#include "cname_chain.h"
+#include "hit_report.h"
+#include "instance.h"
+#include "pangea/policy/ede.h"
+#include "pangea/policy/network.h"
 #include "pangea/version.h"
 
+namespace pangea::unbound {
 namespace {
+
+// Per-query state in qstate->minfo[id], allocated in qstate->region. Only the
+// cname action needs one: it waits for the landing name's subquery.
+struct PendingLanding {
+  dns_msg* answer = nullptr;  // the CNAME, then the landing name's records
+};
+
+Instance* instance_of(module_env* env, int id) {
+  auto* dynlib = static_cast<dynlibmod_env*>(env->modinfo[id]);
+  return dynlib == nullptr ? nullptr : static_cast<Instance*>(dynlib->dyn_env);
+}
 
 void log_exception(const char* where) noexcept {
   try {
@@ -30,24 +56,190 @@ void pass_on(module_qstate* qstate, module_ev event, int id) {
   }
 }
 
+// Validator and iterator subqueries, priming and prefetch have no client. They
+// must resolve even for listed names: an NS host under a listed domain may
+// serve unrelated zones.
+bool is_internal(const module_qstate* qstate) {
+  return qstate->mesh_info == nullptr || qstate->mesh_info->reply_list == nullptr ||
+         qstate->is_priming || qstate->is_valrec;
+}
+
+policy::Client client_of(const module_qstate* qstate) {
+  const mesh_reply* reply = qstate->mesh_info->reply_list;
+  return policy::Client(policy::Address::from_sockaddr(
+      reinterpret_cast<const sockaddr*>(&reply->query_reply.client_addr),
+      reply->query_reply.client_addrlen));
+}
+
+SinkholeKind sinkhole_kind(trie::Action action) {
+  switch (action) {
+    case trie::Action::nodata:
+      return SinkholeKind::nodata;
+    case trie::Action::redirect:
+      return SinkholeKind::redirect;
+    case trie::Action::cname:
+      return SinkholeKind::cname;
+    case trie::Action::refuse:
+      return SinkholeKind::refuse;
+    case trie::Action::drop:
+      return SinkholeKind::drop;
+    default:
+      return SinkholeKind::nxdomain;
+  }
+}
+
+struct RenderedHole {
+  Sinkhole hole;
+  std::string ede_text;
+};
+
+RenderedHole render_sinkhole(const policy::Snapshot& snapshot, const policy::Decision& decision) {
+  RenderedHole out;
+  const policy::ListConfig& list = *decision.list;
+  const policy::SoaConfig& soa = snapshot.config().soa;
+  out.hole.kind = sinkhole_kind(decision.action);
+  out.hole.ttl = list.ttl;
+  out.hole.a = list.redirect.a;
+  out.hole.aaaa = list.redirect.aaaa;
+  out.hole.cname_target = list.cname_wire;
+  out.hole.soa_mname = soa.mname_wire;
+  out.hole.soa_rname = soa.rname_wire;
+  out.hole.soa_refresh = soa.refresh;
+  out.hole.soa_retry = soa.retry;
+  out.hole.soa_expire = soa.expire;
+  if (list.ede.code) {
+    out.hole.ede_code = *list.ede.code;
+    out.ede_text = policy::render_ede_text(list.ede.text, decision);
+  }
+  out.hole.ede_text = out.ede_text;
+  return out;
+}
+
+// Starts the cname action: the CNAME to the landing name, then a subquery for
+// the landing name itself so the client gets the whole chain, as RPZ's CNAME
+// action does. Returns false to fall back to answering with the CNAME alone.
+bool start_landing(module_qstate* qstate, const Sinkhole& hole) {
+  if (hole.cname_target.empty() || qstate->qinfo.qtype == LDNS_RR_TYPE_CNAME) return false;
+  query_info landing{};
+  landing.qname = const_cast<uint8_t*>(hole.cname_target.data());
+  landing.qname_len = hole.cname_target.size();
+  landing.qtype = qstate->qinfo.qtype;
+  landing.qclass = qstate->qinfo.qclass;
+  module_qstate* sub = nullptr;
+  return qstate->env->attach_sub(qstate, &landing, BIT_RD, 0, 0, &sub) != 0;
+}
+
+void finish(module_qstate* qstate, int id) { qstate->ext_state[id] = module_finished; }
+
+// Decides and answers a new client query. Returns true when the module
+// answered; false to pass the query on.
+bool enforce_on_query(Instance& instance, module_qstate* qstate, int id) {
+  const auto snapshot = instance.snapshot();
+  if (!snapshot) return false;
+  const std::span<const uint8_t> qname{qstate->qinfo.qname, qstate->qinfo.qname_len};
+  const policy::Client client = client_of(qstate);
+  const policy::Decision decision = snapshot->decide(qname, qstate->qinfo.qtype, client, snapshot->now());
+  // An answer that depends on who asked must never be served to someone else
+  // from the shared cache.
+  if (decision.client_dependent) qstate->no_cache_store = 1;
+  if (decision.failed) {
+    log_err("pangea: decision failed for a query; resolving it normally");
+    return false;
+  }
+  if (!decision.matched()) return false;
+  if (decision.is_hit()) report_hit(instance, qstate, client, decision, qname, HitVia::query_name);
+  if (!decision.intercepts() || decision.list == nullptr) return false;
+
+  RenderedHole rendered = render_sinkhole(*snapshot, decision);
+  const SinkholeSite site{qname, decision.labels, {}};
+  if (rendered.hole.kind == SinkholeKind::cname) {
+    auto* pending = static_cast<PendingLanding*>(regional_alloc_zero(qstate->region, sizeof(PendingLanding)));
+    if (pending != nullptr && answer_with_sinkhole(qstate, rendered.hole, site) &&
+        start_landing(qstate, rendered.hole)) {
+      // The CNAME answer is complete; keep it until the landing name resolves.
+      pending->answer = qstate->return_msg;
+      qstate->return_msg = nullptr;
+      qstate->minfo[id] = pending;
+      qstate->ext_state[id] = module_wait_subquery;
+      return true;
+    }
+  }
+  if (!answer_with_sinkhole(qstate, rendered.hole, site)) {
+    qstate->ext_state[id] = module_error;  // region exhausted: SERVFAIL
+    return true;
+  }
+  finish(qstate, id);
+  return true;
+}
+
+// After resolution: a name that is not listed but CNAMEs into a listed one is
+// blocked as the target would be, and the hit is attributed to the target.
+void enforce_on_chain(Instance& instance, module_qstate* qstate, int id) {
+  if (qstate->return_msg == nullptr || qstate->return_rcode != LDNS_RCODE_NOERROR) return;
+  const auto snapshot = instance.snapshot();
+  if (!snapshot) return;
+  const policy::Client client = client_of(qstate);
+  const int64_t now = snapshot->now();
+  walk_cname_chain(qstate->return_msg, [&](const ChainLink& link) {
+    const policy::Decision decision = snapshot->decide(link.target, qstate->qinfo.qtype, client, now);
+    if (decision.client_dependent) {
+      // Too late for no_cache_store: the iterator has stored the chain already.
+      purge_name(qstate->env, {qstate->qinfo.qname, qstate->qinfo.qname_len}, qstate->qinfo.qtype,
+                 qstate->qinfo.qclass);
+      purge_name(qstate->env, link.target, qstate->qinfo.qtype, qstate->qinfo.qclass);
+    }
+    if (!decision.matched() || decision.failed) return false;
+    if (decision.is_hit()) report_hit(instance, qstate, client, decision, link.target, HitVia::cname_chain);
+    if (!decision.intercepts() || decision.list == nullptr) return decision.policy == trie::Policy::allow;
+
+    // The iterator cached the chain and the target under their own names; a
+    // later query must reach us again rather than be answered from cache.
+    purge_name(qstate->env, {qstate->qinfo.qname, qstate->qinfo.qname_len}, qstate->qinfo.qtype,
+               qstate->qinfo.qclass);
+    purge_name(qstate->env, link.target, qstate->qinfo.qtype, qstate->qinfo.qclass);
+
+    // Keep copies of the chain: the sinkhole replaces return_msg.
+    const dns_msg* resolved = qstate->return_msg;
+    RenderedHole rendered = render_sinkhole(*snapshot, decision);
+    if (rendered.hole.kind == SinkholeKind::cname) rendered.hole.kind = SinkholeKind::nxdomain;
+    const SinkholeSite site{link.target, decision.labels,
+                            {resolved->rep->rrsets, link.rrsets_before}};
+    if (!answer_with_sinkhole(qstate, rendered.hole, site)) qstate->ext_state[id] = module_error;
+    return true;
+  });
+}
+
 }  // namespace
+}  // namespace pangea::unbound
+
+using pangea::unbound::Instance;
+using pangea::unbound::log_exception;
 
 extern "C" {
 
 __attribute__((visibility("default"))) int init(module_env* env, int id) noexcept {
   try {
-    (void)env;
-    log_info("pangea: module %s initialised (instance %d)", pangea::kVersion, id);
+    log_info("pangea: module %s starting (instance %d)", pangea::kVersion, id);
+    auto* dynlib = static_cast<dynlibmod_env*>(env->modinfo[id]);
+    if (dynlib == nullptr) {
+      log_err("pangea: no dynlib environment for instance %d", id);
+      return 0;
+    }
+    dynlib->dyn_env = new Instance(env, id);
+    log_info("pangea: module %s ready (instance %d)", pangea::kVersion, id);
     return 1;
   } catch (...) {
-    log_exception("init");
+    log_exception("init (Unbound will not start; fix the error above)");
     return 0;
   }
 }
 
 __attribute__((visibility("default"))) void deinit(module_env* env, int id) noexcept {
   try {
-    (void)env;
+    auto* dynlib = static_cast<dynlibmod_env*>(env->modinfo[id]);
+    if (dynlib == nullptr) return;
+    delete static_cast<Instance*>(dynlib->dyn_env);
+    dynlib->dyn_env = nullptr;
     log_info("pangea: module instance %d stopped", id);
   } catch (...) {
     log_exception("deinit");
@@ -57,29 +249,59 @@ __attribute__((visibility("default"))) void deinit(module_env* env, int id) noex
 __attribute__((visibility("default"))) void operate(module_qstate* qstate, module_ev event, int id,
                                                     outbound_entry* entry) noexcept {
   (void)entry;
+  using namespace pangea::unbound;
   try {
+    Instance* instance = instance_of(qstate->env, id);
+    auto* pending = static_cast<PendingLanding*>(qstate->minfo[id]);
+    if (pending != nullptr && event == module_event_pass) {
+      // The landing subquery is done (inform_super filled the answer).
+      qstate->return_msg = pending->answer;
+      qstate->return_rcode = LDNS_RCODE_NOERROR;
+      qstate->ext_state[id] = module_finished;
+      return;
+    }
+    if (instance == nullptr || is_internal(qstate)) {
+      pass_on(qstate, event, id);
+      return;
+    }
+    if (event == module_event_new || event == module_event_pass) {
+      if (!enforce_on_query(*instance, qstate, id)) qstate->ext_state[id] = module_wait_module;
+      return;
+    }
+    if (event == module_event_moddone) {
+      qstate->ext_state[id] = module_finished;
+      enforce_on_chain(*instance, qstate, id);
+      return;
+    }
     pass_on(qstate, event, id);
   } catch (...) {
-    log_exception("operate");
-    qstate->ext_state[id] = module_error;
+    log_exception("operate (query resolved without the policy)");
+    pass_on(qstate, event, id);
   }
 }
 
 __attribute__((visibility("default"))) void inform_super(module_qstate* qstate, int id,
                                                          module_qstate* super) noexcept {
-  (void)qstate;
-  (void)id;
-  (void)super;
+  using namespace pangea::unbound;
+  try {
+    auto* pending = static_cast<PendingLanding*>(super->minfo[id]);
+    if (pending == nullptr || pending->answer == nullptr) return;
+    append_landing(super, pending->answer, qstate);
+  } catch (...) {
+    log_exception("inform_super (answering with the CNAME alone)");
+  }
 }
 
 __attribute__((visibility("default"))) void clear(module_qstate* qstate, int id) noexcept {
-  (void)qstate;
-  (void)id;
+  // Per-query state lives in the query's region; it goes with the region.
+  qstate->minfo[id] = nullptr;
 }
 
 __attribute__((visibility("default"))) size_t get_mem(module_env* env, int id) noexcept {
   (void)env;
   (void)id;
+  // The lists are file mappings, shared and accounted by the kernel; Unbound's
+  // memory statistics count heap caches, which we do not keep.
   return 0;
 }
 

@@ -6,6 +6,8 @@
 // declares `enum listen_type;`, so give it one first.
 enum listen_type : unsigned int;
 
+#include <arpa/inet.h>
+
 extern "C" {
 #include "config.h"
 // packed_rrset.h must precede anything pulling in val_secalgo.h (`enum sec_status;`).

@@ -1,0 +1,153 @@
+#include "instance.h"
+
+#include <chrono>
+#include <string>
+
+#include "cache_purge.h"
+#include "pangea/policy/config.h"
+#include "pangea/telemetry/prometheus.h"
+
+namespace pangea::unbound {
+namespace {
+
+void log_from_policy(policy::Level level, const std::string& message) {
+  switch (level) {
+    case policy::Level::error:
+      log_err("pangea: %s", message.c_str());
+      break;
+    case policy::Level::warning:
+      log_warn("pangea: %s", message.c_str());
+      break;
+    case policy::Level::info:
+      log_info("pangea: %s", message.c_str());
+      break;
+    case policy::Level::debug:
+      verbose(VERB_ALGO, "pangea: %s", message.c_str());
+      break;
+  }
+}
+
+std::vector<std::string> list_names(const policy::Config& config) {
+  std::vector<std::string> names;
+  for (const auto& list : config.lists) names.push_back(list.name);
+  return names;
+}
+
+}  // namespace
+
+Instance::Instance(module_env* env, int id) : env_(env), id_(id), engine_(&log_from_policy) {
+  policy::Config config = policy::load_config_from_environment();
+  log_info("pangea: configuration %s: %zu list(s), %zu allowlist name(s), %zu allowlist file(s)",
+           config.path.c_str(), config.lists.size(), config.allowlist.names.size(),
+           config.allowlist.files.size());
+  counters_ = std::make_unique<telemetry::Counters>(list_names(config));
+  if (config.hit_log) {
+    if (config.hit_log->file == "-") {
+      hit_log_to_resolver_log_ = true;
+    } else {
+      hit_log_ = std::make_unique<telemetry::HitLog>(
+          telemetry::HitLogOptions{config.hit_log->file, config.hit_log->rate, 4096});
+    }
+  }
+  if (config.stats) {
+    stats_file_ = config.stats->file;
+    stats_interval_ = config.stats->interval;
+  }
+  // Per-client decisions need per-client mesh states: identical queries from
+  // different clients would otherwise share one decision.
+  if (config.client_scoped()) env_->unique_mesh = 1;
+
+  engine_.set_on_swap([this](std::shared_ptr<const policy::Snapshot> old,
+                             std::shared_ptr<const policy::Snapshot> now) {
+    if (now) purge_after_swap(old.get(), *now);
+  });
+  engine_.start(std::move(config));
+  // The cache survives `unbound-control reload_keep_cache`: treat whatever is in
+  // it as cached under no list at all.
+  purge_after_swap(nullptr, *engine_.snapshot());
+  for (const auto& status : engine_.status()) {
+    const std::string state = status.loaded ? "serial " + std::to_string(status.serial) + ", " +
+                                                  std::to_string(status.entry_count) + " entries"
+                                            : "not loaded";
+    log_info("pangea: %s %s (%s): %s", status.allowlist ? "allowlist" : "list", status.name.c_str(),
+             status.file.c_str(), state.c_str());
+  }
+  if (!stats_file_.empty() && stats_interval_ > 0) {
+    write_stats();
+    stats_thread_ = std::thread([this] { stats_loop(); });
+  }
+}
+
+Instance::~Instance() {
+  {
+    std::lock_guard lock(stats_mutex_);
+    stopping_ = true;
+  }
+  stats_cv_.notify_all();
+  if (stats_thread_.joinable()) stats_thread_.join();
+  engine_.stop();
+  if (!stats_file_.empty()) write_stats();
+  log_summary();
+}
+
+void Instance::purge_after_swap(const policy::Snapshot* old, const policy::Snapshot& now) {
+  const int64_t at = now.now();
+  const size_t removed = purge_msg_cache(env_, [&](std::span<const uint8_t> name) {
+    return old != nullptr ? policy::newly_blocked(*old, now, name, at) : now.may_intercept(name, at);
+  });
+  if (removed > 0) {
+    log_info("pangea: generation %llu: removed %zu cached answer(s) for newly listed names",
+             static_cast<unsigned long long>(now.generation()), removed);
+  }
+}
+
+void Instance::stats_loop() {
+  std::unique_lock lock(stats_mutex_);
+  while (!stopping_) {
+    stats_cv_.wait_for(lock, std::chrono::seconds(stats_interval_), [this] { return stopping_; });
+    if (stopping_) return;
+    lock.unlock();
+    write_stats();
+    lock.lock();
+  }
+}
+
+void Instance::write_stats() {
+  try {
+    std::vector<telemetry::ListGeneration> generations;
+    for (const auto& status : engine_.status()) {
+      if (status.allowlist) continue;
+      generations.push_back(telemetry::ListGeneration{status.name, status.loaded, status.serial,
+                                                      status.build_time, status.entry_count,
+                                                      status.load_time});
+    }
+    telemetry::HitLogCounters hit_counters;
+    if (hit_log_) hit_counters = hit_log_->counters();
+    const std::string text =
+        telemetry::render_prometheus(counters_->read(), generations, hit_log_ ? &hit_counters : nullptr);
+    std::string error;
+    if (!telemetry::write_file_atomically(stats_file_, text, error)) {
+      log_err("pangea: statistics: %s", error.c_str());
+    }
+  } catch (const std::exception& e) {
+    log_err("pangea: statistics: %s", e.what());
+  }
+}
+
+void Instance::log_summary() const {
+  const auto snap = counters_->read();
+  for (size_t l = 0; l < snap.lists.size(); ++l) {
+    std::string line;
+    uint64_t total = 0;
+    for (size_t a = 1; a < telemetry::kActionCount; ++a) {
+      if (snap.hits[l][a] == 0) continue;
+      total += snap.hits[l][a];
+      line += " " + std::string(trie::to_string(static_cast<trie::Action>(a))) + "=" +
+              std::to_string(snap.hits[l][a]);
+    }
+    log_info("pangea: list %s: %llu hit(s)%s", snap.lists[l].c_str(),
+             static_cast<unsigned long long>(total), line.c_str());
+  }
+}
+
+}  // namespace pangea::unbound

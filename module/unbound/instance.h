@@ -1,0 +1,54 @@
+#pragma once
+// Everything one loaded module instance owns, from init to deinit: the policy
+// engine (and its watcher thread), the hit log, the counters and the statistics
+// writer. Stored in the dynlib environment's dyn_env, shared by every worker.
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "pangea/policy/engine.h"
+#include "pangea/telemetry/counters.h"
+#include "pangea/telemetry/hit_log.h"
+#include "unbound_api.h"
+
+namespace pangea::unbound {
+
+class Instance {
+ public:
+  // Loads the configuration and every list; throws (with a message fit for
+  // Unbound's log) when the module must refuse to start.
+  Instance(module_env* env, int id);
+  ~Instance();  // stops the threads; logs a summary of the counters
+  Instance(const Instance&) = delete;
+  Instance& operator=(const Instance&) = delete;
+
+  std::shared_ptr<const policy::Snapshot> snapshot() const noexcept { return engine_.snapshot(); }
+  telemetry::Counters& counters() { return *counters_; }
+  telemetry::HitLog* hit_log() { return hit_log_.get(); }
+  bool hit_log_to_resolver_log() const { return hit_log_to_resolver_log_; }
+  module_env* env() const { return env_; }
+
+ private:
+  void purge_after_swap(const policy::Snapshot* old, const policy::Snapshot& now);
+  void stats_loop();
+  void write_stats();
+  void log_summary() const;
+
+  module_env* env_;
+  int id_;
+  policy::Engine engine_;
+  std::unique_ptr<telemetry::Counters> counters_;
+  std::unique_ptr<telemetry::HitLog> hit_log_;
+  bool hit_log_to_resolver_log_ = false;
+  std::string stats_file_;
+  uint32_t stats_interval_ = 0;
+  std::mutex stats_mutex_;
+  std::condition_variable stats_cv_;
+  bool stopping_ = false;
+  std::thread stats_thread_;
+};
+
+}  // namespace pangea::unbound
