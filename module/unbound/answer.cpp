@@ -127,7 +127,7 @@ bool add_authority(dns_msg* msg, ub_packed_rrset_key* rrset) {
 }
 
 bool attach_ede(module_qstate* qstate, const Sinkhole& hole) {
-  if (hole.ede_code == 0xffff) return true;
+  if (hole.ede_code == kNoEde) return true;
   // The text is copied into the region by edns_opt_list_append_ede; it needs a
   // NUL-terminated string.
   auto* text = static_cast<char*>(regional_alloc(qstate->region, hole.ede_text.size() + 1));

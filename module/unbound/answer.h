@@ -10,6 +10,9 @@
 
 namespace pangea::unbound {
 
+// No EDE option (the info-code space is 16 bits; 0xffff is not assigned).
+inline constexpr uint16_t kNoEde = 0xffff;
+
 enum class SinkholeKind : uint8_t { nxdomain, nodata, redirect, cname, refuse, drop };
 
 // What to answer. Spans and views must stay valid for the duration of the call.
@@ -24,7 +27,7 @@ struct Sinkhole {
   uint32_t soa_refresh = 3600;
   uint32_t soa_retry = 600;
   uint32_t soa_expire = 86400;
-  uint16_t ede_code = 0;   // RFC 8914 info-code; 0xffff: none
+  uint16_t ede_code = kNoEde;  // RFC 8914 info-code
   std::string_view ede_text;
 };
 

@@ -57,9 +57,12 @@ Instance::Instance(module_env* env, int id) : env_(env), id_(id), engine_(&log_f
   // different clients would otherwise share one decision.
   if (config.client_scoped()) env_->unique_mesh = 1;
 
+  // Before start(): the swap hook below may fire as soon as the watcher runs.
+  window_watch_ = std::make_unique<WindowWatch>(env_, [this] { return engine_.snapshot(); });
   engine_.set_on_swap([this](std::shared_ptr<const policy::Snapshot> old,
                              std::shared_ptr<const policy::Snapshot> now) {
     if (now) purge_after_swap(old.get(), *now);
+    if (window_watch_) window_watch_->rescan();
   });
   engine_.start(std::move(config));
   // The cache survives `unbound-control reload_keep_cache`: treat whatever is in
@@ -72,6 +75,7 @@ Instance::Instance(module_env* env, int id) : env_(env), id_(id), engine_(&log_f
     log_info("pangea: %s %s (%s): %s", status.allowlist ? "allowlist" : "list", status.name.c_str(),
              status.file.c_str(), state.c_str());
   }
+  window_watch_->rescan();
   if (!stats_file_.empty() && stats_interval_ > 0) {
     write_stats();
     stats_thread_ = std::thread([this] { stats_loop(); });
@@ -86,6 +90,7 @@ Instance::~Instance() {
   stats_cv_.notify_all();
   if (stats_thread_.joinable()) stats_thread_.join();
   engine_.stop();
+  window_watch_.reset();
   if (!stats_file_.empty()) write_stats();
   log_summary();
 }
@@ -95,8 +100,10 @@ void Instance::purge_after_swap(const policy::Snapshot* old, const policy::Snaps
   const size_t removed = purge_msg_cache(env_, [&](std::span<const uint8_t> name) {
     return old != nullptr ? policy::newly_blocked(*old, now, name, at) : now.may_intercept(name, at);
   });
-  if (removed > 0) {
-    log_info("pangea: generation %llu: removed %zu cached answer(s) for newly listed names",
+  // Always logged after a swap: it is also the moment the new generation is
+  // fully in force (tests and operators wait for it).
+  if (removed > 0 || old != nullptr) {
+    log_info("pangea: generation %llu in force: removed %zu cached answer(s) for newly listed names",
              static_cast<unsigned long long>(now.generation()), removed);
   }
 }

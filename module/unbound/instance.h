@@ -13,6 +13,7 @@
 #include "pangea/telemetry/counters.h"
 #include "pangea/telemetry/hit_log.h"
 #include "unbound_api.h"
+#include "window_watch.h"
 
 namespace pangea::unbound {
 
@@ -49,6 +50,7 @@ class Instance {
   std::condition_variable stats_cv_;
   bool stopping_ = false;
   std::thread stats_thread_;
+  std::unique_ptr<WindowWatch> window_watch_;
 };
 
 }  // namespace pangea::unbound

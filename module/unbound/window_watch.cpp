@@ -1,0 +1,84 @@
+#include "window_watch.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "cache_purge.h"
+
+namespace pangea::unbound {
+
+std::optional<int64_t> next_window_start(const policy::Snapshot& snapshot, int64_t after) {
+  std::optional<int64_t> next;
+  auto consider = [&](const policy::LoadedList& loaded) {
+    if (!loaded.loaded()) return;
+    const auto count = loaded.list->info().metadata_count;
+    for (uint64_t id = 0; id < count; ++id) {
+      const auto meta = loaded.list->metadata(static_cast<uint32_t>(id));
+      if (meta.not_before && *meta.not_before > after && (!next || *meta.not_before < *next)) {
+        next = meta.not_before;
+      }
+    }
+  };
+  for (const auto& loaded : snapshot.lists()) consider(loaded);
+  return next;
+}
+
+WindowWatch::WindowWatch(module_env* env, SnapshotSource snapshots)
+    : env_(env), snapshots_(std::move(snapshots)) {
+  thread_ = std::thread([this] { run(); });
+}
+
+WindowWatch::~WindowWatch() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void WindowWatch::rescan() {
+  {
+    std::lock_guard lock(mutex_);
+    rescan_ = true;
+  }
+  wake_.notify_all();
+}
+
+void WindowWatch::run() {
+  // Re-check at least this often: the clock may jump, and a swapped list may
+  // bring new windows even if rescan() was missed.
+  constexpr int64_t kMaxSleepSeconds = 60;
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    rescan_ = false;
+    const auto snapshot = snapshots_();
+    int64_t sleep_seconds = kMaxSleepSeconds;
+    std::optional<int64_t> boundary;
+    if (snapshot) {
+      const int64_t now = snapshot->now();
+      boundary = next_window_start(*snapshot, now);
+      if (boundary) sleep_seconds = std::clamp<int64_t>(*boundary - now, 0, kMaxSleepSeconds);
+    }
+    wake_.wait_for(lock, std::chrono::seconds(sleep_seconds), [this] { return stopping_ || rescan_; });
+    if (stopping_) return;
+    if (rescan_ || !snapshot || !boundary) continue;
+    const int64_t now = snapshot->now();
+    if (now < *boundary) continue;
+    lock.unlock();
+    try {
+      // Answers cached before the boundary for names it now blocks.
+      const int64_t before = *boundary - 1;
+      const size_t removed = purge_msg_cache(env_, [&](std::span<const uint8_t> name) {
+        return snapshot->may_intercept(name, now) && !snapshot->always_intercepts(name, before);
+      });
+      log_info("pangea: validity window opened at %lld: removed %zu cached answer(s)",
+               static_cast<long long>(*boundary), removed);
+    } catch (const std::exception& e) {
+      log_err("pangea: validity window purge: %s", e.what());
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace pangea::unbound

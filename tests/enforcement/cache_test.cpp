@@ -1,0 +1,182 @@
+// Names already in Unbound's cache, CNAME chains into listed names, and
+// pass-through equality with a resolver that has no module.
+
+#include <algorithm>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "harness/log_file.h"
+#include "harness/test_resolver.h"
+#include "list_files.h"
+
+using namespace pangea::integration;
+using Strings = std::vector<std::string>;
+
+namespace {
+
+ResolverOptions watched_list(const std::vector<pangea::trie::Entry>& entries,
+                             const std::string& module_config = "dynlib validator iterator") {
+  ResolverOptions options;
+  options.module_config = module_config;
+  options.files["fr.pbl"] = compile_list(entries, 1);
+  options.pangea_config =
+      "version: 1\n"
+      "lists:\n"
+      "  - { name: fr, file: fr.pbl, action: nxdomain, ttl: 60 }\n"
+      "reload: { interval_ms: 50 }\n"
+      "hit_log: { file: hits.log }\n";
+  return options;
+}
+
+// Replaces the list file and waits (bounded) until the module put the new
+// generation in force, cache purge included. Generation 1 is the start.
+void swap_list(TestResolver& r, const std::vector<pangea::trie::Entry>& entries, uint64_t serial) {
+  const size_t from = r.log_size();
+  replace_list(r.path("fr.pbl"), entries, serial);
+  INFO(r.log_tail());
+  REQUIRE(r.wait_for_log("generation " + std::to_string(serial) + " in force",
+                         std::chrono::milliseconds(5000), from));
+}
+
+std::string hit_log(const TestResolver& r) {
+  std::string hits;
+  for (int i = 0; i < 100 && hits.find('\n') == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    hits = read_file(r.path("hits.log"));
+  }
+  return hits;
+}
+
+}  // namespace
+
+TEST_CASE("a cached name is blocked by the very next query after its list is loaded", "[enforce][cache]") {
+  TestResolver r(watched_list({block("cheap-pills.example")}));
+  REQUIRE(r.query("www.test", "A").answer_rdata("A") == Strings{"192.0.2.1"});
+  REQUIRE(r.query("multi.test", "A").rcode == "NOERROR");
+  // Let the cached TTLs tick, so a cache hit is visible as TTL < 3600.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  swap_list(r, {block("cheap-pills.example"), block("www.test")}, 2);
+
+  Response blocked = r.query("www.test", "A");
+  INFO(blocked);
+  CHECK(blocked.rcode == "NXDOMAIN");
+  CHECK(blocked.authority.size() == 1);
+
+  // Only the newly listed name left the cache, not everything.
+  Response other = r.query("multi.test", "A");
+  INFO(other);
+  REQUIRE(other.answer.size() == 2);
+  CHECK(other.answer[0].ttl < 3600);
+}
+
+TEST_CASE("with serve-expired a newly listed cached name is still blocked", "[enforce][cache]") {
+  ResolverOptions options = watched_list({block("cheap-pills.example")});
+  options.server_options = {"serve-expired: yes", "serve-expired-ttl: 86400"};
+  TestResolver r(options);
+  REQUIRE(r.query("www.test", "A").rcode == "NOERROR");
+  swap_list(r, {block("www.test")}, 2);
+  for (int i = 0; i < 3; ++i) {
+    Response blocked = r.query("www.test", "A");
+    INFO(blocked);
+    CHECK(blocked.rcode == "NXDOMAIN");
+  }
+}
+
+TEST_CASE("a name that CNAMEs into a listed name is blocked, the hit attributed to the target",
+          "[enforce][cname-chain]") {
+  TestResolver r(watched_list({block("cheap-pills.example")}));
+  Response alias = r.query("alias.test", "A");
+  INFO(alias);
+  CHECK(alias.rcode == "NXDOMAIN");
+  CHECK(alias.answer ==
+        std::vector<Record>{{"alias.test.", "IN", "CNAME", 3600, "www.cheap-pills.example."}});
+  REQUIRE(alias.authority.size() == 1);
+  CHECK(alias.authority[0].owner == "cheap-pills.example.");
+  CHECK(alias.authority[0].type == "SOA");
+
+  const std::string hits = hit_log(r);
+  CHECK_THAT(hits, Catch::Contains("\"qname\":\"alias.test\""));
+  CHECK_THAT(hits, Catch::Contains("\"entry\":\"cheap-pills.example\""));
+  CHECK_THAT(hits, Catch::Contains("\"via\":\"cname\",\"target\":\"www.cheap-pills.example\""));
+
+  // Two hops; a chain into an upstream NXDOMAIN; a chain into a blocked zone's
+  // wildcard; and a chain that stays allowed.
+  CHECK(r.query("alias2.test", "A").rcode == "NXDOMAIN");
+  CHECK(r.query("dangling.test", "A").rcode == "NXDOMAIN");
+  Response good = r.query("good-alias.test", "A");
+  INFO(good);
+  CHECK(good.answer_rdata("A") == Strings{"192.0.2.1"});
+}
+
+TEST_CASE("after a chain hit the target is not served from cache either (no validator)",
+          "[enforce][cname-chain]") {
+  // Without a validator Unbound serves the iterator's cached target answer
+  // directly: the module must remove it when it blocks the chain.
+  TestResolver r(watched_list({block("cheap-pills.example")}, "dynlib iterator"));
+  REQUIRE(r.query("alias.test", "A").rcode == "NXDOMAIN");
+  Response direct = r.query("www.cheap-pills.example", "A");
+  INFO(direct);
+  CHECK(direct.rcode == "NXDOMAIN");
+  // And the chain itself, asked again, is blocked again (not cached).
+  CHECK(r.query("alias.test", "A").rcode == "NXDOMAIN");
+}
+
+TEST_CASE("a cached CNAME chain into a newly listed name is blocked after the swap",
+          "[enforce][cname-chain][cache]") {
+  TestResolver r(watched_list({block("unrelated.example")}));
+  Response before = r.query("pharma-alias.test", "A");
+  INFO(before);
+  REQUIRE(before.answer_rdata("A") == Strings{"198.51.100.8"});
+  swap_list(r, {block("pharma-test.example")}, 2);
+  Response after = r.query("pharma-alias.test", "A");
+  INFO(after);
+  CHECK(after.rcode == "NXDOMAIN");
+  CHECK(after.answer_rdata("CNAME") == Strings{"shop.pharma-test.example."});
+}
+
+TEST_CASE("names not listed get exactly the answers of a resolver without the module",
+          "[enforce][passthrough-equality]") {
+  ResolverOptions with_module = watched_list({block("cheap-pills.example"), block("pharma-test.example")});
+  ResolverOptions without_module;
+  without_module.module_config = "validator iterator";
+  TestResolver pangea(with_module);
+  TestResolver bare(without_module);
+
+  const struct {
+    const char* name;
+    const char* type;
+    Transport transport;
+  } questions[] = {
+      {"www.test", "A", Transport::udp},       {"www.test", "AAAA", Transport::udp},
+      {"www.test", "TXT", Transport::udp},     {"test", "MX", Transport::udp},
+      {"multi.test", "A", Transport::udp},     {"nothere.test", "A", Transport::udp},
+      {"www.test", "MX", Transport::udp},      {"ent.test", "A", Transport::udp},
+      {"x.wild.test", "A", Transport::udp},    {"good-alias.test", "A", Transport::udp},
+      {"loop1.test", "A", Transport::udp},     {"big.test", "TXT", Transport::tcp},
+      {"notcheap-pills.example", "A", Transport::udp},
+      {"cheap-pills.example.test", "A", Transport::udp},
+  };
+  auto sorted = [](std::vector<Record> records) {
+    std::sort(records.begin(), records.end(),
+              [](const Record& a, const Record& b) { return a.text() < b.text(); });
+    return records;
+  };
+  for (const auto& q : questions) {
+    QueryOptions options;
+    options.transport = q.transport;
+    Response a = pangea.query(q.name, q.type, options);
+    Response b = bare.query(q.name, q.type, options);
+    INFO(q.name << " " << q.type << "\nwith the module:\n" << a << "\nwithout:\n" << b);
+    CHECK(a.rcode == b.rcode);
+    CHECK(a.qr == b.qr);
+    CHECK(a.aa == b.aa);
+    CHECK(a.ra == b.ra);
+    CHECK(a.ad == b.ad);
+    CHECK(a.tc == b.tc);
+    CHECK(a.question == b.question);
+    CHECK(sorted(a.answer) == sorted(b.answer));
+    CHECK(sorted(a.authority) == sorted(b.authority));
+    CHECK(a.extended_errors == b.extended_errors);
+  }
+}

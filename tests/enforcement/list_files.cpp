@@ -1,0 +1,58 @@
+#include "list_files.h"
+
+#include <fstream>
+#include <stdexcept>
+
+#include "pangea/trie/builder.h"
+
+namespace pangea::integration {
+
+trie::Entry block(std::string name, std::string agency, std::string referral) {
+  trie::Entry entry;
+  entry.name = std::move(name);
+  entry.meta.list = "fr-customs";
+  entry.meta.agency = std::move(agency);
+  entry.meta.referral = std::move(referral);
+  entry.meta.category = "illegal-pharmacy";
+  return entry;
+}
+
+trie::Entry exact_block(std::string name) {
+  trie::Entry entry = block(std::move(name));
+  entry.scope = trie::Scope::exact;
+  return entry;
+}
+
+trie::Entry allow(std::string name) {
+  trie::Entry entry;
+  entry.name = std::move(name);
+  entry.policy = trie::Policy::allow;
+  return entry;
+}
+
+std::string compile_list(const std::vector<trie::Entry>& entries, uint64_t serial) {
+  trie::Builder builder;
+  for (const auto& entry : entries)
+    builder.add(entry);
+  trie::BuildOptions options;
+  options.generator = "pangea integration tests";
+  options.build_time = 1764460800;
+  options.serial = serial;
+  const auto bytes = builder.finish(options);
+  return std::string(bytes.begin(), bytes.end());
+}
+
+void replace_list(const std::filesystem::path& path, const std::vector<trie::Entry>& entries,
+                  uint64_t serial) {
+  const auto tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    const auto bytes = compile_list(entries, serial);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out)
+      throw std::runtime_error("cannot write " + tmp);
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+}  // namespace pangea::integration

@@ -1,0 +1,29 @@
+#pragma once
+// Compiled lists for integration tests, built in-process with the format
+// library (the CLI is tested on its own) and written the way `pangea compile`
+// writes them: a temporary file renamed over the target.
+
+#include <cstdint>
+#include <filesystem>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "pangea/trie/entry.h"
+
+namespace pangea::integration {
+
+// A subtree block entry with referral metadata.
+trie::Entry block(std::string name, std::string agency = "DNRED Cyberdouane",
+                  std::string referral = "CYB-2026-0042");
+trie::Entry exact_block(std::string name);
+trie::Entry allow(std::string name);
+
+// The whole .pbl file for `entries`, as bytes.
+std::string compile_list(const std::vector<trie::Entry>& entries, uint64_t serial = 1);
+
+// Replaces `path` atomically with a list of `entries` (temp file + rename).
+void replace_list(const std::filesystem::path& path, const std::vector<trie::Entry>& entries,
+                  uint64_t serial);
+
+}  // namespace pangea::integration
