@@ -1,0 +1,176 @@
+// Reloads: `unbound-control reload`, list files replaced on disk (good, corrupt,
+// truncated, unsigned, older), and start-up with a missing or bad list.
+
+#include <fstream>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "harness/log_file.h"
+#include "harness/test_resolver.h"
+#include "list_files.h"
+#include "pangea/trie/signature.h"
+
+using namespace pangea::integration;
+using Catch::Contains;
+
+namespace {
+
+ResolverOptions watched(const std::string& list_extra = "") {
+  ResolverOptions options;
+  options.files["fr.pbl"] = compile_list({block("cheap-pills.example")}, 10);
+  options.pangea_config = "version: 1\n"
+                          "lists:\n"
+                          "  - { name: fr, file: fr.pbl, action: nxdomain" +
+                          list_extra +
+                          " }\n"
+                          "reload: { interval_ms: 50 }\n";
+  return options;
+}
+
+void write_raw(const std::filesystem::path& path, const std::string& bytes) {
+  const auto tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+bool blocks(const TestResolver& r, const char* name) {
+  return r.query(name, "A").rcode == "NXDOMAIN";
+}
+
+// Replaces fr.pbl with `bytes` and waits for the module to refuse it.
+void expect_refused(TestResolver& r, const std::string& bytes, const std::string& reason) {
+  const size_t from = r.log_size();
+  write_raw(r.path("fr.pbl"), bytes);
+  INFO(r.log_tail());
+  CHECK(r.wait_for_log("refusing the new version", std::chrono::milliseconds(5000), from));
+  const std::string log = r.log().substr(from);
+  CHECK_THAT(log, Contains(reason));
+  CHECK_THAT(log, Contains("fr.pbl"));
+  // The last good list keeps serving.
+  CHECK(blocks(r, "www.cheap-pills.example"));
+  CHECK_FALSE(blocks(r, "www.test"));
+}
+
+}  // namespace
+
+TEST_CASE("unbound-control reload re-reads the configuration and every list", "[reload]") {
+  TestResolver r(watched());
+  REQUIRE(blocks(r, "www.cheap-pills.example"));
+  TempDir::write_file(r.path("pangea.yaml"),
+                      "version: 1\nlists:\n  - { name: fr, file: fr.pbl, action: refuse }\n");
+  replace_list(r.path("fr.pbl"), {block("pharma-test.example")}, 11);
+  const auto result = r.control({"reload"});
+  INFO(result.output << "\n" << r.log_tail());
+  REQUIRE(result.exit_code == 0);
+  CHECK(r.query("www.pharma-test.example", "A").rcode == "REFUSED");
+  CHECK(r.query("www.cheap-pills.example", "A").rcode == "NOERROR");
+}
+
+TEST_CASE("a corrupt replacement is refused and the last good list keeps serving", "[reload]") {
+  TestResolver r(watched());
+  std::string bytes = compile_list({block("www.test")}, 11);
+  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x40);
+  expect_refused(r, bytes, "list 'fr'");
+}
+
+TEST_CASE("a truncated replacement is refused", "[reload]") {
+  TestResolver r(watched());
+  const std::string bytes = compile_list({block("www.test")}, 11);
+  expect_refused(r, bytes.substr(0, bytes.size() / 3), "list 'fr'");
+}
+
+TEST_CASE("a replacement with an older serial is refused", "[reload]") {
+  TestResolver r(watched());
+  expect_refused(r, compile_list({block("www.test")}, 9), "serial");
+}
+
+TEST_CASE("a good replacement after a bad one is taken", "[reload]") {
+  TestResolver r(watched());
+  expect_refused(r, "not a list", "list 'fr'");
+  const size_t from = r.log_size();
+  replace_list(r.path("fr.pbl"), {block("www.test")}, 12);
+  REQUIRE(r.wait_for_log("in force", std::chrono::milliseconds(5000), from));
+  CHECK(blocks(r, "www.test"));
+  CHECK_FALSE(blocks(r, "www.cheap-pills.example"));
+}
+
+TEST_CASE("with a pinned key, unsigned and wrongly signed lists are refused", "[reload][trust]") {
+  const auto cert = pangea::trie::generate_key_pair();
+  const auto stranger = pangea::trie::generate_key_pair();
+  auto sign = [](const std::string& list, const std::string& key) {
+    std::vector<uint8_t> signed_file;
+    std::string error;
+    REQUIRE(pangea::trie::sign_list({list.begin(), list.end()}, key, signed_file, error));
+    return std::string(signed_file.begin(), signed_file.end());
+  };
+  ResolverOptions options = watched(", keys: [cert.pub]");
+  options.files["cert.pub"] = cert.public_pem;
+  options.files["fr.pbl"] = sign(compile_list({block("cheap-pills.example")}, 10), cert.private_pem);
+  TestResolver r(options);
+  REQUIRE(blocks(r, "www.cheap-pills.example"));
+
+  expect_refused(r, compile_list({block("www.test")}, 11), "list 'fr'");
+  expect_refused(r, sign(compile_list({block("www.test")}, 12), stranger.private_pem), "list 'fr'");
+
+  const size_t from = r.log_size();
+  write_raw(r.path("fr.pbl"), sign(compile_list({block("www.test")}, 13), cert.private_pem));
+  REQUIRE(r.wait_for_log("in force", std::chrono::milliseconds(5000), from));
+  CHECK(blocks(r, "www.test"));
+}
+
+TEST_CASE("an unsigned list does not start when a key is pinned", "[reload][trust]") {
+  const auto cert = pangea::trie::generate_key_pair();
+  ResolverOptions options = watched(", keys: [cert.pub]");
+  options.files["cert.pub"] = cert.public_pem;
+  options.startup_timeout = std::chrono::milliseconds(3000);
+  try {
+    TestResolver r(options);
+    FAIL("unbound started with an unsigned list and a pinned key");
+  } catch (const std::exception& e) {
+    CHECK_THAT(std::string(e.what()), Contains("fr.pbl"));
+    CHECK_THAT(std::string(e.what()), Contains("refusing to start"));
+  }
+}
+
+TEST_CASE("a missing required list stops Unbound from starting, with the reason", "[reload][startup]") {
+  ResolverOptions options = watched();
+  options.files.erase("fr.pbl");
+  options.startup_timeout = std::chrono::milliseconds(3000);
+  try {
+    TestResolver r(options);
+    FAIL("unbound started without a required list");
+  } catch (const std::exception& e) {
+    CHECK_THAT(std::string(e.what()), Contains("fr.pbl"));
+    CHECK_THAT(std::string(e.what()), Contains("refusing to start"));
+  }
+}
+
+TEST_CASE("a missing optional list starts without it, loudly, and loads it when it appears",
+          "[reload][startup]") {
+  ResolverOptions options = watched(", required: false");
+  options.files.erase("fr.pbl");
+  TestResolver r(options);
+  CHECK_THAT(r.log(), Contains("fr.pbl"));
+  CHECK_FALSE(blocks(r, "www.cheap-pills.example"));
+  const size_t from = r.log_size();
+  replace_list(r.path("fr.pbl"), {block("cheap-pills.example")}, 1);
+  REQUIRE(r.wait_for_log("in force", std::chrono::milliseconds(5000), from));
+  CHECK(blocks(r, "www.cheap-pills.example"));
+}
+
+TEST_CASE("a YAML error stops Unbound from starting with file:line:col", "[reload][startup]") {
+  ResolverOptions options = watched();
+  options.pangea_config = "version: 1\nlists:\n  - { name: fr, file: fr.pbl, acton: nxdomain }\n";
+  options.startup_timeout = std::chrono::milliseconds(3000);
+  try {
+    TestResolver r(options);
+    FAIL("unbound started with a broken configuration");
+  } catch (const std::exception& e) {
+    CHECK_THAT(std::string(e.what()), Contains("pangea.yaml:3:"));
+    CHECK_THAT(std::string(e.what()), Contains("acton"));
+  }
+}
