@@ -1,5 +1,7 @@
 #include "harness/unbound_server.h"
 
+#include <cstdlib>
+
 #include <sys/wait.h>
 
 #include <atomic>
@@ -14,6 +16,19 @@ namespace {
 
 std::string quoted(const std::filesystem::path& p) {
   return "\"" + p.string() + "\"";
+}
+
+
+// The sanitizer build's module needs its runtime loaded first in an
+// uninstrumented Unbound: ./test sets PANGEA_UNBOUND_PRELOAD to libasan's path,
+// and only unbound gets it (not nsd, not unbound-control).
+std::map<std::string, std::string> with_sanitizer_runtime(std::map<std::string, std::string> env) {
+  if (const char* preload = std::getenv("PANGEA_UNBOUND_PRELOAD"); preload != nullptr && *preload) {
+    env["LD_PRELOAD"] = preload;
+    // Unbound's own allocations are not ours to judge: no leak report at exit.
+    env.emplace("ASAN_OPTIONS", "detect_leaks=0:abort_on_error=1");
+  }
+  return env;
 }
 
 }  // namespace
@@ -92,8 +107,8 @@ UnboundServer::UnboundServer(const TempDir& dir, UnboundOptions options)
           options_.control_port = pick_free_port("127.0.0.1");
         }
         TempDir::write_file(config_, render_unbound_config(options_, dir_));
-        return ProcessSpec{
-            kUnboundBinary, {"-d", "-c", config_.string()}, options_.environment, stderr_, dir_};
+        return ProcessSpec{kUnboundBinary, {"-d", "-c", config_.string()},
+                           with_sanitizer_runtime(options_.environment), stderr_, dir_};
       }()) {
   // Any answer means the listener is up; localhost. is a built-in local zone,
   // so this does not depend on the upstream or the module.
