@@ -7,22 +7,6 @@
 
 namespace pangea::unbound {
 
-std::optional<int64_t> next_window_start(const policy::Snapshot& snapshot, int64_t after) {
-  std::optional<int64_t> next;
-  auto consider = [&](const policy::LoadedList& loaded) {
-    if (!loaded.loaded()) return;
-    const auto count = loaded.list->info().metadata_count;
-    for (uint64_t id = 0; id < count; ++id) {
-      const auto meta = loaded.list->metadata(static_cast<uint32_t>(id));
-      if (meta.not_before && *meta.not_before > after && (!next || *meta.not_before < *next)) {
-        next = meta.not_before;
-      }
-    }
-  };
-  for (const auto& loaded : snapshot.lists()) consider(loaded);
-  return next;
-}
-
 WindowWatch::WindowWatch(module_env* env, SnapshotSource snapshots)
     : env_(env), snapshots_(std::move(snapshots)) {
   thread_ = std::thread([this] { run(); });
@@ -57,7 +41,7 @@ void WindowWatch::run() {
     std::optional<int64_t> boundary;
     if (snapshot) {
       const int64_t now = snapshot->now();
-      boundary = next_window_start(*snapshot, now);
+      boundary = snapshot->next_transition(now);
       if (boundary) sleep_seconds = std::clamp<int64_t>(*boundary - now, 0, kMaxSleepSeconds);
     }
     wake_.wait_for(lock, std::chrono::seconds(sleep_seconds), [this] { return stopping_ || rescan_; });
@@ -70,9 +54,9 @@ void WindowWatch::run() {
       // Answers cached before the boundary for names it now blocks.
       const int64_t before = *boundary - 1;
       const size_t removed = purge_msg_cache(env_, [&](std::span<const uint8_t> name) {
-        return snapshot->may_intercept(name, now) && !snapshot->always_intercepts(name, before);
+        return policy::newly_blocked(*snapshot, before, *snapshot, now, name);
       });
-      log_info("pangea: validity window opened at %lld: removed %zu cached answer(s)",
+      log_info("pangea: validity windows changed at %lld: removed %zu cached answer(s)",
                static_cast<long long>(*boundary), removed);
     } catch (const std::exception& e) {
       log_err("pangea: validity window purge: %s", e.what());

@@ -1,10 +1,11 @@
 #pragma once
-// Validity windows start and end at given seconds ("block by midnight"), with
-// no reload. Blocked answers are never cached, so an entry that expires needs
-// nothing; but an entry that becomes active may find its name's real answer in
-// Unbound's cache, which the worker would keep serving without asking us. This
-// thread sleeps until the next window boundary of the loaded lists and then
-// removes exactly the cached answers that the boundary newly blocks.
+// Validity windows open and close at given seconds ("block by midnight"), with
+// no reload. An entry that becomes active (or an allow entry that expires) may
+// find its name's real answer in Unbound's cache, which the worker would keep
+// serving without asking us. This thread sleeps until the snapshot's next
+// transition (Snapshot::next_transition) and then removes exactly the cached
+// answers that the transition newly blocks. It runs whether or not list files
+// are watched.
 
 #include <condition_variable>
 #include <cstdint>
@@ -42,9 +43,5 @@ class WindowWatch {
   bool rescan_ = false;
   std::thread thread_;
 };
-
-// The first not_before strictly after `after` among the metadata records of
-// every loaded list, or nullopt when none.
-std::optional<int64_t> next_window_start(const policy::Snapshot& snapshot, int64_t after);
 
 }  // namespace pangea::unbound

@@ -1,9 +1,10 @@
 #pragma once
-// The running policy: the current Snapshot, published through an atomic
-// shared_ptr, and a watcher thread that reloads list files replaced on disk.
+// The running policy: the current Snapshot, published as a shared_ptr, and a
+// watcher thread that reloads list files replaced on disk.
 //
 // Threads: snapshot() may be called from any thread at any time and never waits
-// for a reload (it only copies a shared_ptr). start() and stop() are called by
+// for a reload: a reload builds and verifies the new snapshot first, and the
+// publishing lock is held only to copy or swap one shared_ptr. start() and stop() are called by
 // one owner thread (Unbound's init/deinit). Hooks run on the thread that made the
 // change: start()'s caller or the watcher thread.
 //
@@ -43,14 +44,6 @@ class StartError : public std::runtime_error {
 using SwapHook =
     std::function<void(std::shared_ptr<const Snapshot> old, std::shared_ptr<const Snapshot> now)>;
 
-// Called when the clock passed a second at which some entry's validity window
-// opens or closes (Snapshot::next_transition()), with the current snapshot and the
-// interval (before, at] crossed; checked at every watch pass, so it fires up to
-// reload.interval_ms late. The glue purges cache entries with
-// newly_blocked(*snapshot, before, *snapshot, at, ...). Same thread rules as SwapHook.
-using TransitionHook =
-    std::function<void(std::shared_ptr<const Snapshot> snapshot, int64_t before, int64_t at)>;
-
 // Per-list status for logs and statistics.
 struct ListStatus {
   std::string name;
@@ -72,7 +65,6 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   void set_on_swap(SwapHook hook);              // before start()
-  void set_on_transition(TransitionHook hook);  // before start()
 
   // Loads every list, publishes the first snapshot and starts the watcher (unless
   // reload.interval_ms is 0). Throws StartError (message "file:line:col: error:
@@ -86,7 +78,7 @@ class Engine {
   std::shared_ptr<const Snapshot> snapshot() const noexcept { return current_.load(); }
 
   // Runs one watch pass now, on the calling thread (tests; the watcher uses the
-  // same): reloads changed files, then reports a crossed validity transition.
+  // same): reloads changed files.
   // Returns true when a new snapshot was published.
   bool poll_now();
 
@@ -95,13 +87,10 @@ class Engine {
  private:
   struct Watched;
   void watch_loop();
-  void check_transition(const std::shared_ptr<const Snapshot>& snapshot);
   void log(Level level, const std::string& message) const;
 
   Logger logger_;
   SwapHook on_swap_;
-  TransitionHook on_transition_;
-  int64_t checked_until_ = 0;  // policy clock at the last watch pass; guarded by poll_mutex_
   std::shared_ptr<const Config> config_;
   // The published snapshot. Not std::atomic<std::shared_ptr>: GCC 12's
   // implementation lost the pointer under a concurrent load here (a null

@@ -1,1 +1,0 @@
-// Replaced by the policy layer (issue 4).
