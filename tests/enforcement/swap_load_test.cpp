@@ -5,6 +5,7 @@
 // refused with a log line, and memory and file descriptors must stay flat.
 
 #include <atomic>
+#include <cstdlib>
 #include <mutex>
 #include <dirent.h>
 #include <fstream>
@@ -44,6 +45,13 @@ long proc_status_kb(pid_t pid, const std::string& key) {
     if (line.rfind(key + ":", 0) == 0) return std::stol(line.substr(key.size() + 1));
   }
   return -1;
+}
+
+// Under AddressSanitizer freed memory sits in quarantine, so RSS only says
+// something about leaks in the uninstrumented build.
+bool sanitized_unbound() {
+  const char* preload = std::getenv("PANGEA_UNBOUND_PRELOAD");
+  return preload != nullptr && *preload != '\0';
 }
 
 long open_fds(pid_t pid) {
@@ -148,7 +156,7 @@ TEST_CASE("hundreds of list swaps under load: no failed query, bad files refused
   const long rss_after = proc_status_kb(pid, "VmRSS");
   const long fds_after = open_fds(pid);
   CHECK(fds_after <= fds_before + 2);
-  CHECK(rss_after < rss_before + 8 * 1024);
+  if (!sanitized_unbound()) CHECK(rss_after < rss_before + 8 * 1024);
   // The last file is generation A: it is in force.
   CHECK(r.query("www.cheap-pills.example", "A").rcode == "NXDOMAIN");
 }
@@ -174,5 +182,5 @@ TEST_CASE("a hundred unbound-control reloads in a row fail no query", "[swap][re
     REQUIRE(r.query("www.test", "A", patient).rcode == "NOERROR");
   }
   CHECK(open_fds(pid) <= fds_before + 2);
-  CHECK(proc_status_kb(pid, "VmRSS") < rss_before + 16 * 1024);
+  if (!sanitized_unbound()) CHECK(proc_status_kb(pid, "VmRSS") < rss_before + 16 * 1024);
 }

@@ -20,8 +20,10 @@ std::string quoted(const std::filesystem::path& p) {
 
 
 // The sanitizer build's module needs its runtime loaded first in an
-// uninstrumented Unbound: ./test sets PANGEA_UNBOUND_PRELOAD to libasan's path,
-// and only unbound gets it (not nsd, not unbound-control).
+// uninstrumented Unbound: ./test sets PANGEA_UNBOUND_PRELOAD to libasan and
+// libstdc++ (ASan's __cxa_throw interceptor must find libstdc++ at start, not
+// when the module is dlopen'ed), and only unbound gets it (not nsd, not
+// unbound-control).
 std::map<std::string, std::string> with_sanitizer_runtime(std::map<std::string, std::string> env) {
   if (const char* preload = std::getenv("PANGEA_UNBOUND_PRELOAD"); preload != nullptr && *preload) {
     env["LD_PRELOAD"] = preload;
