@@ -21,5 +21,6 @@ int cmd_diff(std::span<const std::string> args);
 int cmd_export(std::span<const std::string> args);
 int cmd_keygen(std::span<const std::string> args);
 int cmd_sign(std::span<const std::string> args);
+int cmd_check(std::span<const std::string> args);
 
 }  // namespace pangea::tools

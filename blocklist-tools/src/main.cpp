@@ -25,6 +25,7 @@ constexpr const char* kUsage =
     "  export LIST.pbl --format F    text, csv, rpz, hosts or unbound\n"
     "  keygen -o PREFIX              new Ed25519 key pair PREFIX.key, PREFIX.pub\n"
     "  sign LIST.pbl --key KEY.pem   embed a signature\n"
+    "  check [CONFIG.yaml]           check a module configuration and its lists\n"
     "\n"
     "options:\n"
     "  -h, --help     show this help and exit ('pangea <command> --help' for a command)\n"
@@ -43,6 +44,7 @@ constexpr Command kCommands[] = {
     {"inspect", pangea::tools::cmd_inspect}, {"verify", pangea::tools::cmd_verify},
     {"diff", pangea::tools::cmd_diff},       {"export", pangea::tools::cmd_export},
     {"keygen", pangea::tools::cmd_keygen},   {"sign", pangea::tools::cmd_sign},
+    {"check", pangea::tools::cmd_check},
 };
 
 }  // namespace
