@@ -8,9 +8,6 @@
 namespace pangea::unbound {
 namespace {
 
-// The synthesised zone has no history; MINIMUM (the negative TTL) is the list's TTL.
-constexpr uint32_t kSoaSerial = 1;
-
 struct Rdata {
   const uint8_t* bytes;
   size_t size;
@@ -85,7 +82,7 @@ ub_packed_rrset_key* make_soa(regional* region, std::span<const uint8_t> owner, 
   p += hole.soa_mname.size();
   std::memcpy(p, hole.soa_rname.data(), hole.soa_rname.size());
   p += hole.soa_rname.size();
-  for (uint32_t value : {kSoaSerial, hole.soa_refresh, hole.soa_retry, hole.soa_expire, hole.ttl}) {
+  for (uint32_t value : {hole.soa_serial, hole.soa_refresh, hole.soa_retry, hole.soa_expire, hole.ttl}) {
     put_u32(p, value);
     p += 4;
   }

@@ -24,6 +24,7 @@ struct Sinkhole {
   std::span<const uint8_t> cname_target;        // cname: wire-format target
   std::span<const uint8_t> soa_mname;           // wire-format SOA MNAME
   std::span<const uint8_t> soa_rname;           // wire-format SOA RNAME
+  uint32_t soa_serial = 1;  // the matched list's serial, modulo 2^32
   uint32_t soa_refresh = 3600;
   uint32_t soa_retry = 600;
   uint32_t soa_expire = 86400;

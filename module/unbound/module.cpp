@@ -104,6 +104,11 @@ RenderedHole render_sinkhole(const policy::Snapshot& snapshot, const policy::Dec
   out.hole.cname_target = list.cname_wire;
   out.hole.soa_mname = soa.mname_wire;
   out.hole.soa_rname = soa.rname_wire;
+  if (decision.source == policy::Source::list && decision.list_index < snapshot.lists().size() &&
+      snapshot.lists()[decision.list_index].loaded()) {
+    out.hole.soa_serial =
+        static_cast<uint32_t>(snapshot.lists()[decision.list_index].list->info().serial);
+  }
   out.hole.soa_refresh = soa.refresh;
   out.hole.soa_retry = soa.retry;
   out.hole.soa_expire = soa.expire;

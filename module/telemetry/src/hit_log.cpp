@@ -58,7 +58,9 @@ bool HitLog::admit(int64_t now_second) noexcept {
     window_second_ = now_second;
     window_lines_ = 0;
   }
-  if (window_lines_ >= options_.max_lines_per_second) return false;
+  if (options_.max_lines_per_second != 0 && window_lines_ >= options_.max_lines_per_second) {
+    return false;
+  }
   ++window_lines_;
   return true;
 }

@@ -53,6 +53,15 @@ TEST_CASE("hit log drops and counts lines over the rate limit", "[hit_log]") {
   CHECK(read_lines(path).size() + counters.dropped_rate == 100);
 }
 
+TEST_CASE("a rate of 0 means no limit", "[hit_log]") {
+  TempDir dir;
+  HitLog log({dir.file("hits.log"), 0, 5000});
+  int accepted = 0;
+  for (int i = 0; i < 3000; ++i) accepted += log.submit("z") ? 1 : 0;
+  CHECK(accepted == 3000);
+  CHECK(log.counters().dropped_rate == 0);
+}
+
 TEST_CASE("hit log counts lines dropped when the queue is full", "[hit_log]") {
   TempDir dir;
   HitLog log({dir.file("hits.log"), 1'000'000, 1});
