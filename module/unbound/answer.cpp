@@ -2,8 +2,10 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
+#include <vector>
 
 namespace pangea::unbound {
 namespace {
@@ -218,6 +220,31 @@ bool answer_with_sinkhole(module_qstate* qstate, const Sinkhole& hole, const Sin
   qstate->return_msg = msg;
   qstate->return_rcode = LDNS_RCODE_NOERROR;
   return attach_ede(qstate, hole);
+}
+
+bool answer_with_status(module_qstate* qstate, std::span<const std::string> texts) {
+  qstate->no_cache_store = 1;
+  dns_msg* msg = new_message(qstate, 1);
+  if (msg == nullptr) return false;
+  set_ttls(msg->rep, 0);
+  if (qstate->qinfo.qtype == LDNS_RR_TYPE_TXT && !texts.empty()) {
+    std::vector<Rdata> rdatas;
+    for (const std::string& text : texts) {
+      const size_t size = std::min<size_t>(text.size(), 255);
+      auto* rdata = static_cast<uint8_t*>(regional_alloc(qstate->region, size + 1));
+      if (rdata == nullptr) return false;
+      rdata[0] = static_cast<uint8_t>(size);
+      std::memcpy(rdata + 1, text.data(), size);
+      rdatas.push_back(Rdata{rdata, size + 1});
+    }
+    if (!add_answer(msg, make_rrset(qstate->region, {qstate->qinfo.qname, qstate->qinfo.qname_len},
+                                    LDNS_RR_TYPE_TXT, qstate->qinfo.qclass, 0, rdatas))) {
+      return false;
+    }
+  }
+  qstate->return_msg = msg;
+  qstate->return_rcode = LDNS_RCODE_NOERROR;
+  return true;
 }
 
 void append_landing(module_qstate* super, dns_msg*& answer, const module_qstate* landing) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "unbound_api.h"
@@ -46,6 +47,10 @@ struct SinkholeSite {
 // `hole`. Returns false when the region is exhausted (the caller answers
 // SERVFAIL through module_error).
 bool answer_with_sinkhole(module_qstate* qstate, const Sinkhole& hole, const SinkholeSite& site);
+
+// Answers with one TXT record per string (each cut to 255 octets), TTL 0 and no
+// EDE: the module's status name. Other query types get NODATA without SOA.
+bool answer_with_status(module_qstate* qstate, std::span<const std::string> texts);
 
 // For the cname action: appends the answer section of the landing name's
 // subquery `landing` to `answer` (in `super`'s region), taking its rcode.

@@ -18,6 +18,7 @@
 #include "cname_chain.h"
 #include "hit_report.h"
 #include "instance.h"
+#include "pangea/policy/clock.h"
 #include "pangea/policy/ede.h"
 #include "pangea/policy/network.h"
 #include "pangea/version.h"
@@ -136,11 +137,43 @@ bool start_landing(module_qstate* qstate, const Sinkhole& hole) {
 
 void finish(module_qstate* qstate, int id) { qstate->ext_state[id] = module_finished; }
 
+// The status name's TXT records: one per list, for monitoring from outside.
+bool answer_status(const policy::Snapshot& snapshot, module_qstate* qstate) {
+  std::vector<std::string> texts;
+  for (size_t i = 0; i < snapshot.config().lists.size(); ++i) {
+    const policy::ListConfig& config = snapshot.config().lists[i];
+    const policy::LoadedList& loaded = snapshot.lists()[i];
+    std::string text = "list=" + config.name;
+    if (loaded.loaded()) {
+      const trie::ListInfo& info = loaded.list->info();
+      text += " loaded=yes serial=" + std::to_string(info.serial) +
+              " entries=" + std::to_string(info.entry_count) +
+              " built=" + policy::format_utc(info.build_time) +
+              " loaded_at=" + policy::format_utc(loaded.load_time);
+    } else {
+      text += " loaded=no";
+    }
+    texts.push_back(std::move(text));
+  }
+  return answer_with_status(qstate, texts);
+}
+
+bool is_status_name(const policy::Snapshot& snapshot, const module_qstate* qstate) {
+  const auto& status = snapshot.config().status_name_wire;
+  return !status.empty() && status.size() == qstate->qinfo.qname_len &&
+         query_dname_compare(qstate->qinfo.qname, const_cast<uint8_t*>(status.data())) == 0;
+}
+
 // Decides and answers a new client query. Returns true when the module
 // answered; false to pass the query on.
 bool enforce_on_query(Instance& instance, module_qstate* qstate, int id) {
   const auto snapshot = instance.snapshot();
   if (!snapshot) return false;
+  if (is_status_name(*snapshot, qstate)) {
+    if (!answer_status(*snapshot, qstate)) qstate->ext_state[id] = module_error;
+    else finish(qstate, id);
+    return true;
+  }
   const std::span<const uint8_t> qname{qstate->qinfo.qname, qstate->qinfo.qname_len};
   const policy::Client client = client_of(qstate);
   const policy::Decision decision = snapshot->decide(qname, qstate->qinfo.qtype, client, snapshot->now());

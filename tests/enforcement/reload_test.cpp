@@ -1,6 +1,7 @@
 // Reloads: `unbound-control reload`, list files replaced on disk (good, corrupt,
 // truncated, unsigned, older), and start-up with a missing or bad list.
 
+#include <algorithm>
 #include <fstream>
 #include <thread>
 
@@ -173,4 +174,40 @@ TEST_CASE("a YAML error stops Unbound from starting with file:line:col", "[reloa
     CHECK_THAT(std::string(e.what()), Contains("pangea.yaml:3:"));
     CHECK_THAT(std::string(e.what()), Contains("acton"));
   }
+}
+
+TEST_CASE("the status name reports every list's generation in TXT records", "[reload][status]") {
+  ResolverOptions options;
+  options.files["fr.pbl"] = compile_list({block("cheap-pills.example")}, 42);
+  options.pangea_config =
+      "version: 1\n"
+      "status_name: status.pangea.example.\n"
+      "lists:\n"
+      "  - { name: fr, file: fr.pbl, action: nxdomain }\n"
+      "  - { name: de, file: missing.pbl, action: nxdomain, required: false }\n"
+      "reload: { interval_ms: 50 }\n";
+  TestResolver r(options);
+  Response txt = r.query("Status.Pangea.Example", "TXT");
+  INFO(txt);
+  CHECK(txt.rcode == "NOERROR");
+  // Unbound rotates the records of an RRset: sort them ("list=de" < "list=fr").
+  auto records = [](Response response) {
+    std::sort(response.answer.begin(), response.answer.end(),
+              [](const Record& a, const Record& b) { return a.rdata < b.rdata; });
+    return response.answer;
+  };
+  const auto status = records(txt);
+  REQUIRE(status.size() == 2);
+  CHECK(status[0].ttl == 0);
+  CHECK(status[0].rdata == "\"list=de loaded=no\"");
+  CHECK_THAT(status[1].rdata, Contains("list=fr loaded=yes serial=42 entries=1 built="));
+  // After a swap it reports the new serial at once (never cached).
+  const size_t from = r.log_size();
+  replace_list(r.path("fr.pbl"), {block("cheap-pills.example"), block("www.test")}, 43);
+  REQUIRE(r.wait_for_log("in force", std::chrono::milliseconds(5000), from));
+  CHECK_THAT(records(r.query("status.pangea.example", "TXT")).at(1).rdata,
+             Contains("serial=43 entries=2"));
+  Response a = r.query("status.pangea.example", "A");
+  CHECK(a.rcode == "NOERROR");
+  CHECK(a.answer.empty());
 }

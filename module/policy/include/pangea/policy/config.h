@@ -153,6 +153,10 @@ struct Config {
   SoaConfig soa;
   std::optional<HitLogConfig> hit_log;
   std::optional<StatsConfig> stats;
+  // A name whose TXT records report the loaded lists (monitoring from outside);
+  // empty: none.
+  std::string status_name;
+  std::vector<uint8_t> status_name_wire;
   Clock clock;                  // from PANGEA_FAKE_NOW (test-only)
   bool lists_from_env = false;  // the lists came from PANGEA_LISTS
 
