@@ -67,7 +67,8 @@ struct Entry {
 
 // True when `meta` is active at `now` (not_before <= now <= not_after, each bound optional).
 inline bool is_active(const Metadata& meta, int64_t now) {
-  return (!meta.not_before || now >= *meta.not_before) && (!meta.not_after || now <= *meta.not_after);
+  return (!meta.not_before || now >= *meta.not_before) &&
+         (!meta.not_after || now <= *meta.not_after);
 }
 
 }  // namespace pangea::trie

@@ -31,8 +31,9 @@ struct ListInfo {
   std::array<uint8_t, 32> source_digest{};
   std::string generator;
   uint64_t file_bytes = 0;
-  bool signed_embedded = false;          // an Ed25519 signature is embedded
-  std::array<uint8_t, 8> signer_key_id{};  // first 8 bytes of SHA-256 of the signer's raw public key
+  bool signed_embedded = false;  // an Ed25519 signature is embedded
+  // First 8 bytes of SHA-256 of the signer's raw public key (zero when unsigned).
+  std::array<uint8_t, 8> signer_key_id{};
 };
 
 // Metadata as stored in the file; string views point into the mapping.
@@ -68,6 +69,9 @@ class List {
   // section, structural checks, signature when keys are pinned). Returns null and
   // sets `error` to a one-line reason ("truncated: section 'keys' ends at byte
   // 9120 past end of file 8000") on any failure. Never reads out of bounds.
+  // The file must be replaced by rename, never rewritten in place: truncating a
+  // mapped file can fault the reader (SIGBUS). A signed file opened without
+  // trusted keys is accepted without checking the signature.
   static std::shared_ptr<const List> open(const std::string& path, const OpenOptions& options,
                                           std::string& error);
   // Same, over bytes already in memory (tests, fuzzing); the List keeps a copy.
@@ -80,11 +84,14 @@ class List {
   // ending with the root label; compared case-insensitively for ASCII), most
   // specific first, written to `out`; returns how many were written. Never
   // allocates; a malformed wire name matches nothing.
-  virtual size_t lookup(std::span<const uint8_t> wire_name, std::span<Match> out) const noexcept = 0;
+  virtual size_t lookup(std::span<const uint8_t> wire_name,
+                        std::span<Match> out) const noexcept = 0;
 
   virtual MetadataView metadata(uint32_t metadata_id) const = 0;
 
   // Visits every entry in the file's order (enumeration for export and diff).
+  // Throws std::runtime_error if a block does not decode, which only a file
+  // crafted with valid checksums can cause.
   virtual void for_each(const std::function<void(const Entry&)>& visit) const = 0;
 };
 

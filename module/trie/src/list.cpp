@@ -1,0 +1,863 @@
+#include "pangea/trie/list.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include "format.h"
+#include "huffman.h"
+#include "key.h"
+#include "pangea/trie/signature.h"
+#include "signing.h"
+
+namespace pangea::trie {
+
+using namespace format;
+
+Metadata MetadataView::to_owned() const {
+  Metadata m;
+  m.list = std::string(list);
+  m.category = std::string(category);
+  m.agency = std::string(agency);
+  m.referral = std::string(referral);
+  m.legal_basis = std::string(legal_basis);
+  m.referral_date = referral_date;
+  m.not_before = not_before;
+  m.not_after = not_after;
+  m.action = action;
+  return m;
+}
+
+namespace {
+
+// Owns the mapped or copied bytes.
+class Storage {
+ public:
+  virtual ~Storage() = default;
+  virtual std::span<const uint8_t> bytes() const = 0;
+};
+
+class MappedStorage final : public Storage {
+ public:
+  MappedStorage(void* addr, size_t size) : addr_(addr), size_(size) {}
+  ~MappedStorage() override { munmap(addr_, size_); }
+  std::span<const uint8_t> bytes() const override {
+    return {static_cast<const uint8_t*>(addr_), size_};
+  }
+
+ private:
+  void* addr_;
+  size_t size_;
+};
+
+class VectorStorage final : public Storage {
+ public:
+  explicit VectorStorage(std::vector<uint8_t> bytes) : bytes_(std::move(bytes)) {}
+  std::span<const uint8_t> bytes() const override { return bytes_; }
+
+ private:
+  std::vector<uint8_t> bytes_;
+};
+
+std::string hex(std::span<const uint8_t> bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (uint8_t b : bytes) {
+    out.push_back(kDigits[b >> 4]);
+    out.push_back(kDigits[b & 15]);
+  }
+  return out;
+}
+
+bool all_zero(std::span<const uint8_t> bytes) {
+  return std::all_of(bytes.begin(), bytes.end(), [](uint8_t b) { return b == 0; });
+}
+
+struct StackEntry {
+  uint8_t len;
+  uint32_t value_class;
+};
+
+class ListImpl final : public List {
+ public:
+  explicit ListImpl(std::unique_ptr<Storage> storage)
+      : storage_(std::move(storage)), file_(storage_->bytes()) {}
+
+  bool verify(const OpenOptions& options, std::string& error);
+
+  const ListInfo& info() const override { return info_; }
+  size_t lookup(std::span<const uint8_t> wire_name, std::span<Match> out) const noexcept override;
+  MetadataView metadata(uint32_t metadata_id) const override;
+  void for_each(const std::function<void(const Entry&)>& visit) const override;
+
+ private:
+  bool verify_header(std::string& error);
+  bool verify_sections(std::string& error);
+  bool verify_codes(std::string& error);
+  bool verify_tables(std::string& error);
+
+  uint64_t index_at(size_t block) const { return index_.u64_at(block * 8); }
+  std::span<const uint8_t> block_bytes(size_t block) const {
+    uint32_t begin = offsets_.u32_at(block * 4);
+    uint32_t end = offsets_.u32_at(block * 4 + 4);
+    return blocks_.sub(begin, end - begin);
+  }
+  size_t entries_in(size_t block) const {
+    return block + 1 == block_count_ ? info_.entry_count - block * block_size_ : block_size_;
+  }
+
+  // Decodes a key's octets from `from` on; the label containing `from` started at
+  // `label_start` and has `rem` octets left (0: `from` is a label boundary).
+  // Returns the key length or -1 for corrupt input.
+  int decode_suffix(BitReader& in, uint8_t* key, size_t from, size_t label_start, size_t rem) const;
+  // Decodes the first key of `block`, using the index prefix.
+  int decode_first_key(BitReader& in, size_t block, uint8_t* key) const;
+  // Decodes the rest of a key that shares `lcp` octets with the previous key, `len` long.
+  int decode_next_key(BitReader& in, uint8_t* key, size_t lcp) const;
+  int64_t decode_value(BitReader& in) const;
+  // -1, 0, 1 for the first key of `block` against `q`; 2 for corrupt.
+  int compare_first_key(size_t block, const uint8_t* q, size_t qlen) const;
+  // Scans `block` for the matches of key q (see docs/format.md "Lookup"); returns
+  // how many were written, or kFirstKeyAbove when the block starts after q.
+  static constexpr int kFirstKeyAbove = -2;
+  int scan_block(size_t block, const uint8_t* q, size_t qlen, const uint8_t* labels_at,
+                 std::span<Match> out) const noexcept;
+  void value_record(uint32_t value_class, uint32_t& meta, Policy& policy, Scope& scope) const {
+    size_t at = size_t{value_class} * kValueRecordSize;
+    meta = values_.u32_at(at);
+    uint8_t flags = values_.u8_at(at + 4);
+    policy = flags != 0 ? Policy::allow : Policy::block;
+    scope = values_.u8_at(at + 5) != 0 ? Scope::exact : Scope::subtree;
+  }
+
+  std::unique_ptr<Storage> storage_;
+  std::span<const uint8_t> file_;
+  ListInfo info_;
+  Cursor strings_, metadata_, values_, codes_, index_, offsets_, blocks_;
+  size_t block_size_ = 0;
+  size_t block_count_ = 0;
+  size_t value_classes_ = 0;
+  size_t value_alphabet_ = 0;
+  int64_t lone_value_ = -1;  // the only value class, when the value code is a lone symbol
+  unsigned escape_bits_ = 0;
+  size_t contexts_ = 0;
+  std::array<uint8_t, 256> cmap_{};
+  Decoder boundary_, lcp_, value_;
+  std::array<Decoder, kMaxContexts> chars_;
+};
+
+bool ListImpl::verify(const OpenOptions& options, std::string& error) {
+  if (!verify_header(error) || !verify_sections(error) || !verify_codes(error) ||
+      !verify_tables(error)) {
+    return false;
+  }
+  if (!options.trusted_keys.empty()) {
+    if (!info_.signed_embedded) {
+      error = "unsigned list, but trusted keys are configured";
+      return false;
+    }
+    const std::array<uint8_t, 32>* signer = nullptr;
+    for (const auto& k : options.trusted_keys) {
+      if (key_id(k) == info_.signer_key_id)
+        signer = &k;
+    }
+    if (signer == nullptr) {
+      error = "signed by key id " + hex(info_.signer_key_id) + ", which is not a trusted key";
+      return false;
+    }
+    if (!verify_embedded_signature(file_, *signer)) {
+      error = "bad signature (key id " + hex(info_.signer_key_id) + ")";
+      return false;
+    }
+  }
+  return true;
+}
+
+bool ListImpl::verify_header(std::string& error) {
+  const size_t size = file_.size();
+  if (size < kHeaderSize) {
+    error = "truncated: file has " + std::to_string(size) + " bytes, the header alone needs " +
+            std::to_string(kHeaderSize);
+    return false;
+  }
+  Cursor h(file_.first(kHeaderSize));
+  auto magic = h.bytes(8);
+  if (!std::equal(magic.begin(), magic.end(), kMagic.begin())) {
+    error = "not a compiled list: bad magic";
+    return false;
+  }
+  info_.format_version = h.u32();
+  if (info_.format_version != kVersion) {
+    error = "unsupported format version " + std::to_string(info_.format_version) +
+            " (this reader supports " + std::to_string(kVersion) + ")";
+    return false;
+  }
+  uint32_t header_size = h.u32();
+  if (header_size != kHeaderSize) {
+    error = "bad header size " + std::to_string(header_size);
+    return false;
+  }
+  uint64_t flags = h.u64();
+  uint64_t file_size = h.u64();
+  if (file_size != size) {
+    error = (file_size > size ? "truncated: header says " : "trailing data: header says ") +
+            std::to_string(file_size) + " bytes, file has " + std::to_string(size);
+    return false;
+  }
+  if ((flags & 0xffffffffu & ~kKnownRequiredFlags) != 0) {
+    error = "unsupported required flags " + std::to_string(flags & 0xffffffffu);
+    return false;
+  }
+  info_.file_bytes = size;
+  info_.entry_count = h.u64();
+  info_.metadata_count = h.u64();
+  info_.serial = h.u64();
+  info_.build_time = static_cast<int64_t>(h.u64());
+  auto digest = h.bytes(32);
+  std::copy(digest.begin(), digest.end(), info_.source_digest.begin());
+  auto generator = h.bytes(kGeneratorSize);
+  size_t glen = 0;
+  while (glen < generator.size() && generator[glen] != 0) {
+    if (generator[glen] < 0x20 || generator[glen] >= 0x7f) {
+      error = "bad header: generator string is not printable ASCII";
+      return false;
+    }
+    ++glen;
+  }
+  if (glen == generator.size() || !all_zero(generator.subspan(glen))) {
+    error = "bad header: generator string not NUL-padded";
+    return false;
+  }
+  info_.generator.assign(reinterpret_cast<const char*>(generator.data()), glen);
+  uint32_t sections = h.u32();
+  block_size_ = h.u32();
+  auto key_id_bytes = h.bytes(8);
+  std::copy(key_id_bytes.begin(), key_id_bytes.end(), info_.signer_key_id.begin());
+  auto signature = h.bytes(kSignatureSize);
+  uint64_t reserved = h.u64();
+  uint64_t checksum = h.u64();
+  info_.signed_embedded = (flags & kFlagSigned) != 0;
+  if (!h.ok() || reserved != 0) {
+    error = "bad header: reserved field is not zero";
+    return false;
+  }
+  if (!info_.signed_embedded && (!all_zero(key_id_bytes) || !all_zero(signature))) {
+    error = "bad header: signature slot set in an unsigned list";
+    return false;
+  }
+  if (sections > 64 || kHeaderSize + uint64_t{sections} * kSectionEntrySize > size) {
+    error = "truncated: section table of " + std::to_string(sections) +
+            " entries ends past end of file " + std::to_string(size);
+    return false;
+  }
+  if (header_checksum(file_) != checksum) {
+    error = "checksum mismatch in header";
+    return false;
+  }
+  if (block_size_ < 1 || block_size_ > kMaxBlockSize) {
+    error = "bad header: block size " + std::to_string(block_size_);
+    return false;
+  }
+  return true;
+}
+
+bool ListImpl::verify_sections(std::string& error) {
+  const size_t size = file_.size();
+  uint32_t sections = load_u32(file_.data() + kOffSectionCount);
+  Cursor table(file_.subspan(kHeaderSize, size_t{sections} * kSectionEntrySize));
+  size_t covered = kHeaderSize + size_t{sections} * kSectionEntrySize;  // bytes accounted for
+  std::array<bool, kLastSection + 1> seen{};
+  for (uint32_t s = 0; s < sections; ++s) {
+    uint32_t id = table.u32();
+    uint32_t flags = table.u32();
+    uint64_t offset = table.u64();
+    uint64_t length = table.u64();
+    uint64_t checksum = table.u64();
+    std::string name = "'" + std::string(section_name(id)) + "'";
+    if (id < kFirstSection || id > kLastSection)
+      name = "#" + std::to_string(id);
+    if (flags != 0) {
+      error = "bad section table: section " + name + " has unknown flags";
+      return false;
+    }
+    if (offset % kAlign != 0 || offset < covered || offset - covered >= kAlign) {
+      error = "bad section table: section " + name + " at byte " + std::to_string(offset) +
+              " is misplaced (expected " + std::to_string(covered) + ", 8-aligned)";
+      return false;
+    }
+    if (offset > size || length > size - offset) {
+      error = "truncated: section " + name + " ends at byte " + std::to_string(offset + length) +
+              " past end of file " + std::to_string(size);
+      return false;
+    }
+    if (!all_zero(file_.subspan(covered, offset - covered))) {
+      error = "padding before section " + name + " is not zero";
+      return false;
+    }
+    auto data = file_.subspan(offset, length);
+    if (XXH3_64bits(data.data(), data.size()) != checksum) {
+      error = "checksum mismatch in section " + name;
+      return false;
+    }
+    covered = offset + length;
+    if (id < kFirstSection || id > kLastSection)
+      continue;  // unknown: verified, ignored
+    if (seen[id]) {
+      error = "bad section table: section " + name + " appears twice";
+      return false;
+    }
+    seen[id] = true;
+    Cursor c(data);
+    switch (static_cast<SectionId>(id)) {
+      case SectionId::strings:
+        strings_ = c;
+        break;
+      case SectionId::metadata:
+        metadata_ = c;
+        break;
+      case SectionId::values:
+        values_ = c;
+        break;
+      case SectionId::codes:
+        codes_ = c;
+        break;
+      case SectionId::index:
+        index_ = c;
+        break;
+      case SectionId::offsets:
+        offsets_ = c;
+        break;
+      case SectionId::blocks:
+        blocks_ = c;
+        break;
+    }
+  }
+  if (size - covered >= kAlign || !all_zero(file_.subspan(covered))) {
+    error = "bad padding after the last section";
+    return false;
+  }
+  for (uint32_t id = kFirstSection; id <= kLastSection; ++id) {
+    if (!seen[id]) {
+      error = "missing section '" + std::string(section_name(id)) + "'";
+      return false;
+    }
+  }
+  return true;
+}
+
+bool ListImpl::verify_codes(std::string& error) {
+  Cursor c = codes_;
+  uint32_t tables = c.u32();
+  uint32_t reserved = c.u32();
+  auto cmap = c.bytes(256);
+  if (!c.ok() || reserved != 0 || tables < kTableFirstChar + 2 ||
+      tables > kTableFirstChar + kMaxContexts) {
+    error = "bad codes section: " + std::to_string(tables) + " tables";
+    return false;
+  }
+  contexts_ = tables - kTableFirstChar;
+  for (size_t i = 0; i < 256; ++i) {
+    cmap_[i] = cmap[i];
+    if (cmap[i] == 0 || cmap[i] >= contexts_) {
+      error = "bad codes section: context map entry out of range";
+      return false;
+    }
+  }
+  for (size_t t = 0; t < tables; ++t) {
+    size_t expected = t == kTableBoundary ? kBoundaryAlphabet
+                      : t == kTableLcp    ? kLcpAlphabet
+                      : t == kTableValue  ? 0
+                                          : kCharAlphabet;
+    uint16_t alphabet = c.u16();
+    auto lengths = c.bytes(alphabet);
+    if (!c.ok()) {
+      error = "truncated: codes section ends inside table " + std::to_string(t);
+      return false;
+    }
+    if ((expected != 0 && alphabet != expected) ||
+        (t == kTableValue && alphabet > kMaxValueAlphabet)) {
+      error = "bad codes section: table " + std::to_string(t) + " has " + std::to_string(alphabet) +
+              " symbols";
+      return false;
+    }
+    std::string why;
+    if (!valid_code_lengths(lengths, why)) {
+      error = "bad codes section: table " + std::to_string(t) + ": " + why;
+      return false;
+    }
+    if (t == kTableBoundary)
+      boundary_.init(lengths);
+    if (t == kTableLcp)
+      lcp_.init(lengths);
+    if (t == kTableValue) {
+      value_.init(lengths);
+      value_alphabet_ = alphabet;
+      size_t used = 0, symbol = 0;
+      for (size_t i = 0; i < lengths.size(); ++i) {
+        if (lengths[i] != 0) {
+          ++used;
+          symbol = i;
+        }
+      }
+      lone_value_ = used == 1 ? static_cast<int64_t>(symbol) : -1;
+      if (alphabet == 0 && info_.entry_count != 0) {
+        error = "bad codes section: no value codes";
+        return false;
+      }
+    }
+    if (t >= kTableFirstChar)
+      chars_[t - kTableFirstChar].init(lengths, cmap_.data());
+  }
+  if (c.remaining() != 0) {
+    error = "bad codes section: trailing bytes";
+    return false;
+  }
+  return true;
+}
+
+bool ListImpl::verify_tables(std::string& error) {
+  // Metadata records.
+  if (metadata_.size() != info_.metadata_count * kMetadataRecordSize ||
+      info_.metadata_count > UINT32_MAX) {
+    error = "bad metadata section: size " + std::to_string(metadata_.size()) + " for " +
+            std::to_string(info_.metadata_count) + " records";
+    return false;
+  }
+  for (size_t r = 0; r < info_.metadata_count; ++r) {
+    size_t at = r * kMetadataRecordSize;
+    for (size_t f = 0; f < 5; ++f) {
+      uint64_t off = metadata_.u32_at(at + f * 8);
+      uint64_t len = metadata_.u32_at(at + f * 8 + 4);
+      if (off + len > strings_.size()) {
+        error = "bad metadata record " + std::to_string(r) + ": string past the string table";
+        return false;
+      }
+    }
+    uint8_t action = metadata_.u8_at(at + 64);
+    uint8_t present = metadata_.u8_at(at + 65);
+    if (action > static_cast<uint8_t>(Action::log_only) || present > 7 ||
+        !all_zero(metadata_.sub(at + 66, 6))) {
+      error = "bad metadata record " + std::to_string(r);
+      return false;
+    }
+    for (size_t t = 0; t < 3; ++t) {
+      if ((present & (1u << t)) == 0 && metadata_.u64_at(at + 40 + t * 8) != 0) {
+        error = "bad metadata record " + std::to_string(r) + ": absent time is not zero";
+        return false;
+      }
+    }
+  }
+  // Value classes.
+  if (values_.size() % kValueRecordSize != 0) {
+    error = "bad values section size";
+    return false;
+  }
+  value_classes_ = values_.size() / kValueRecordSize;
+  for (size_t v = 0; v < value_classes_; ++v) {
+    size_t at = v * kValueRecordSize;
+    if (values_.u32_at(at) >= info_.metadata_count || values_.u8_at(at + 4) > 1 ||
+        values_.u8_at(at + 5) > 1 || values_.u8_at(at + 6) != 0 || values_.u8_at(at + 7) != 0) {
+      error = "bad value record " + std::to_string(v);
+      return false;
+    }
+  }
+  if (value_classes_ > kMaxValueAlphabet) {
+    size_t extra = value_classes_ - kMaxValueAlphabet;
+    escape_bits_ = 0;
+    while (extra > 0) {
+      ++escape_bits_;
+      extra >>= 1;
+    }
+  }
+  if (lone_value_ >= 0 &&
+      (static_cast<size_t>(lone_value_) >= value_classes_ || value_classes_ > kMaxValueAlphabet)) {
+    lone_value_ = -1;  // decode it the long way (and fail there if it is invalid)
+  }
+  size_t value_alphabet = std::min(value_classes_, kMaxValueAlphabet);
+  if (value_alphabet_ != value_alphabet) {
+    error = "bad codes section: value table does not match the values section";
+    return false;
+  }
+  // Block index and offsets.
+  uint64_t blocks = (info_.entry_count + block_size_ - 1) / block_size_;
+  if (index_.size() != blocks * 8 || offsets_.size() != (blocks + 1) * 4 ||
+      info_.entry_count > UINT32_MAX * uint64_t{block_size_}) {
+    error = "bad index: " + std::to_string(index_.size() / 8) + " blocks for " +
+            std::to_string(info_.entry_count) + " entries";
+    return false;
+  }
+  block_count_ = blocks;
+  if (offsets_.u32_at(0) != 0 || offsets_.u32_at(blocks * 4) != blocks_.size()) {
+    error = "bad offsets: they do not span the blocks section";
+    return false;
+  }
+  for (size_t b = 0; b < blocks; ++b) {
+    if (offsets_.u32_at(b * 4) >= offsets_.u32_at(b * 4 + 4)) {
+      error = "bad offsets: block " + std::to_string(b) + " is empty or out of order";
+      return false;
+    }
+    if (b > 0 && index_at(b - 1) > index_at(b)) {
+      error = "bad index: block " + std::to_string(b) + " is out of order";
+      return false;
+    }
+  }
+  return true;
+}
+
+int ListImpl::decode_suffix(BitReader& reader, uint8_t* key, size_t from, size_t label_start,
+                            size_t rem) const {
+  // Hot loop of every lookup. Works on a local copy of the reader: stores through
+  // the uint8_t* key may alias anything, which would force the reader's state
+  // back to memory after every octet.
+  BitReader in = reader;
+  size_t pos = from;
+  size_t ctx = rem == 0 || pos == label_start + 1 ? 0 : cmap_[key[pos - 1]];
+  int result = -1;
+  for (;;) {
+    for (; rem > 0; --rem) {
+      int c = chars_[ctx].decode(in, ctx);
+      if (c < 0)
+        goto done;
+      key[pos++] = static_cast<uint8_t>(c);
+    }
+    int s = boundary_.decode(in);
+    if (s < 0)
+      goto done;
+    if (s == kEndSymbol)
+      break;
+    if (s == 0 || static_cast<size_t>(s) > kMaxLabel ||
+        pos + 1 + static_cast<size_t>(s) > kMaxKey) {
+      goto done;
+    }
+    key[pos++] = static_cast<uint8_t>(s);
+    rem = static_cast<size_t>(s);
+    ctx = 0;
+  }
+  result = in.overrun() ? -1 : static_cast<int>(pos);
+done:
+  reader = in;
+  return result;
+}
+
+int ListImpl::decode_first_key(BitReader& in, size_t block, uint8_t* key) const {
+  uint64_t prefix = index_at(block);
+  for (size_t i = 0; i < kIndexPrefix; ++i) {
+    key[i] = static_cast<uint8_t>(prefix >> (8 * (kIndexPrefix - 1 - i)));
+  }
+  size_t pos = 0;
+  size_t label_start = 0;
+  while (pos < kIndexPrefix) {
+    if (key[pos] == 0)
+      return pos == 0 ? -1 : static_cast<int>(pos);  // key ends inside the prefix
+    if (key[pos] > kMaxLabel)
+      return -1;
+    label_start = pos;
+    pos += key[pos] + 1;
+  }
+  if (pos == kIndexPrefix)
+    return decode_suffix(in, key, kIndexPrefix, kIndexPrefix, 0);
+  return decode_suffix(in, key, kIndexPrefix, label_start, pos - kIndexPrefix);
+}
+
+int ListImpl::decode_next_key(BitReader& in, uint8_t* key, size_t lcp) const {
+  size_t pos = 0;
+  size_t label_start = 0;
+  while (pos < lcp) {
+    label_start = pos;
+    pos += key[pos] + 1;
+  }
+  return decode_suffix(in, key, lcp, label_start, pos - lcp);
+}
+
+int64_t ListImpl::decode_value(BitReader& in) const {
+  // A list whose entries all share one class (one list, all block/subtree) codes
+  // values in zero bits: nothing to read.
+  if (lone_value_ >= 0)
+    return lone_value_;
+  int s = value_.decode(in);
+  if (s < 0)
+    return -1;
+  uint64_t cls = static_cast<uint64_t>(s);
+  if (value_classes_ > kMaxValueAlphabet && cls == kMaxValueAlphabet - 1) {
+    cls += in.bits(escape_bits_);
+  }
+  if (cls >= value_classes_ || in.overrun())
+    return -1;
+  return static_cast<int64_t>(cls);
+}
+
+int ListImpl::compare_first_key(size_t block, const uint8_t* q, size_t qlen) const {
+  uint8_t key[kMaxKey + kIndexPrefix];
+  BitReader in(block_bytes(block));
+  int len = decode_first_key(in, block, key);
+  if (len < 0)
+    return 2;
+  size_t n = std::min(static_cast<size_t>(len), qlen);
+  int c = std::memcmp(key, q, n);
+  if (c != 0)
+    return c < 0 ? -1 : 1;
+  return static_cast<size_t>(len) < qlen ? -1 : static_cast<size_t>(len) > qlen ? 1 : 0;
+}
+
+size_t ListImpl::lookup(std::span<const uint8_t> wire_name, std::span<Match> out) const noexcept {
+  uint8_t q[kMaxKey + 1];
+  uint8_t labels_at[kMaxKey + 1] = {};
+  int qlen_signed = key_from_wire(wire_name, q, labels_at);
+  if (qlen_signed <= 0 || block_count_ == 0 || out.empty())
+    return 0;
+  const size_t qlen = static_cast<size_t>(qlen_signed);
+
+  // Predecessor search: the last block whose index prefix is <= q's (branch-free:
+  // the comparisons are unpredictable, the loads mostly cached).
+  const uint64_t q8 = key_prefix(q, qlen);
+  size_t block = 0;
+  for (size_t n = block_count_; n > 1;) {
+    size_t half = n / 2;
+    block = index_at(block + half) <= q8 ? block + half : block;
+    n -= half;
+  }
+  if (index_at(block) > q8)
+    return 0;
+  if (block > 0 && index_at(block - 1) == q8) {
+    // Several blocks share the prefix (rare): binary search by whole first keys.
+    size_t upper = block + 1;
+    size_t lo = 0, hi = block;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (index_at(mid) < q8) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    while (lo < upper) {
+      size_t mid = lo + (upper - lo) / 2;
+      int c = compare_first_key(mid, q, qlen);
+      if (c == 2)
+        return 0;
+      if (c <= 0) {
+        lo = mid + 1;
+      } else {
+        upper = mid;
+      }
+    }
+    if (lo == 0)
+      return 0;
+    block = lo - 1;
+  }
+  int found = scan_block(block, q, qlen, labels_at, out);
+  if (found == kFirstKeyAbove && block > 0) {
+    // The block's prefix equals q's but its first key is greater: the previous
+    // block (with a smaller prefix) holds the predecessor.
+    found = scan_block(block - 1, q, qlen, labels_at, out);
+  }
+  return found > 0 ? static_cast<size_t>(found) : 0;
+}
+
+int ListImpl::scan_block(size_t block, const uint8_t* q, size_t qlen, const uint8_t* labels_at,
+                         std::span<Match> out) const noexcept {
+  // Scan the block: K = the greatest key <= q; `stack` holds the in-set keys that
+  // are prefixes of the current key (block header ancestors, then scanned keys).
+  StackEntry stack[kMaxLabels];
+  size_t depth = 0;
+  uint8_t key[kMaxKey + kIndexPrefix];
+  BitReader in(block_bytes(block));
+  int len = decode_first_key(in, block, key);
+  if (len < 0)
+    return 0;
+  int64_t cls = decode_value(in);
+  if (cls < 0)
+    return 0;
+  if (in.bits(1) != 0) {
+    size_t ancestors = in.bits(kAncestorCountBits);
+    for (size_t a = 0; a < ancestors; ++a) {
+      size_t alen = in.bits(8);
+      int64_t acls = decode_value(in);
+      if (acls < 0 || alen >= static_cast<size_t>(len) || depth == kMaxLabels ||
+          (depth > 0 && alen <= stack[depth - 1].len)) {
+        return 0;
+      }
+      stack[depth++] = {static_cast<uint8_t>(alen), static_cast<uint32_t>(acls)};
+    }
+  }
+  // m = lcp(current key, q); the current key is < q unless `equal`.
+  size_t m = 0;
+  size_t klen = static_cast<size_t>(len);
+  while (m < klen && m < qlen && key[m] == q[m])
+    ++m;
+  if (m < klen && (m == qlen || key[m] > q[m]))
+    return kFirstKeyAbove;
+  bool equal = m == klen && m == qlen;
+  if (depth == kMaxLabels)
+    return 0;
+  stack[depth++] = {static_cast<uint8_t>(klen), static_cast<uint32_t>(cls)};
+  const size_t entries = entries_in(block);
+  for (size_t i = 1; i < entries && !equal; ++i) {
+    int lcp_signed = lcp_.decode(in);
+    if (lcp_signed < 0 || static_cast<size_t>(lcp_signed) > klen)
+      return 0;
+    size_t lcp = static_cast<size_t>(lcp_signed);
+    if (lcp < m)
+      break;  // differs from q earlier than the previous key did, upwards: > q
+    int next_len = decode_next_key(in, key, lcp);
+    if (next_len < 0)
+      return 0;
+    size_t nlen = static_cast<size_t>(next_len);
+    size_t nm = m;
+    if (lcp == m) {
+      while (nm < nlen && nm < qlen && key[nm] == q[nm])
+        ++nm;
+      if (nm < nlen && (nm == qlen || key[nm] > q[nm]))
+        break;  // > q
+      equal = nm == nlen && nm == qlen;
+    }
+    int64_t ncls = decode_value(in);
+    if (ncls < 0)
+      return 0;
+    while (depth > 0 && stack[depth - 1].len > lcp)
+      --depth;
+    if (depth == kMaxLabels)
+      return 0;
+    stack[depth++] = {static_cast<uint8_t>(nlen), static_cast<uint32_t>(ncls)};
+    m = nm;
+    klen = nlen;
+  }
+
+  size_t written = 0;
+  for (size_t d = depth; d-- > 0 && written < out.size();) {
+    const StackEntry& e = stack[d];
+    if (e.len > m || labels_at[e.len] == 0)
+      continue;
+    Match match;
+    value_record(e.value_class, match.metadata_id, match.policy, match.scope);
+    if (e.len < qlen && match.scope != Scope::subtree)
+      continue;
+    match.labels = labels_at[e.len];
+    out[written++] = match;
+  }
+  return static_cast<int>(written);
+}
+
+MetadataView ListImpl::metadata(uint32_t metadata_id) const {
+  MetadataView view;
+  if (metadata_id >= info_.metadata_count)
+    return view;
+  size_t at = size_t{metadata_id} * kMetadataRecordSize;
+  std::string_view* fields[] = {&view.list, &view.category, &view.agency, &view.referral,
+                                &view.legal_basis};
+  for (size_t f = 0; f < 5; ++f) {
+    auto bytes = strings_.sub(metadata_.u32_at(at + f * 8), metadata_.u32_at(at + f * 8 + 4));
+    *fields[f] = std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  }
+  uint8_t present = metadata_.u8_at(at + 65);
+  std::optional<int64_t>* times[] = {&view.referral_date, &view.not_before, &view.not_after};
+  for (size_t t = 0; t < 3; ++t) {
+    if ((present & (1u << t)) != 0) {
+      *times[t] = static_cast<int64_t>(metadata_.u64_at(at + 40 + t * 8));
+    }
+  }
+  view.action = static_cast<Action>(metadata_.u8_at(at + 64));
+  return view;
+}
+
+void ListImpl::for_each(const std::function<void(const Entry&)>& visit) const {
+  uint8_t key[kMaxKey + kIndexPrefix];
+  auto corrupt = [](size_t block) {
+    throw std::runtime_error("corrupt list: block " + std::to_string(block) + " does not decode");
+  };
+  for (size_t block = 0; block < block_count_; ++block) {
+    BitReader in(block_bytes(block));
+    const size_t entries = entries_in(block);
+    int len = -1;
+    for (size_t i = 0; i < entries; ++i) {
+      if (i == 0) {
+        len = decode_first_key(in, block, key);
+      } else {
+        int lcp = lcp_.decode(in);
+        if (lcp < 0 || lcp > len)
+          corrupt(block);
+        len = decode_next_key(in, key, static_cast<size_t>(lcp));
+      }
+      if (len < 0)
+        corrupt(block);
+      int64_t cls = decode_value(in);
+      if (cls < 0)
+        corrupt(block);
+      if (i == 0 && in.bits(1) != 0) {
+        size_t ancestors = in.bits(kAncestorCountBits);
+        for (size_t a = 0; a < ancestors; ++a) {
+          in.bits(8);
+          if (decode_value(in) < 0)
+            corrupt(block);
+        }
+      }
+      Entry entry;
+      entry.name = name_from_key({key, static_cast<size_t>(len)});
+      uint32_t meta;
+      value_record(static_cast<uint32_t>(cls), meta, entry.policy, entry.scope);
+      entry.meta = metadata(meta).to_owned();
+      visit(entry);
+    }
+  }
+}
+
+std::shared_ptr<const List> make_list(std::unique_ptr<Storage> storage, const OpenOptions& options,
+                                      std::string& error) {
+  auto list = std::make_shared<ListImpl>(std::move(storage));
+  if (!list->verify(options, error))
+    return nullptr;
+  return list;
+}
+
+}  // namespace
+
+std::shared_ptr<const List> List::open(const std::string& path, const OpenOptions& options,
+                                       std::string& error) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = path + ": " + std::strerror(errno);
+    return nullptr;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    error = path + ": " + std::strerror(errno);
+    ::close(fd);
+    return nullptr;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    error = path + ": not a regular file";
+    ::close(fd);
+    return nullptr;
+  }
+  auto size = static_cast<size_t>(st.st_size);
+  if (size == 0) {
+    ::close(fd);
+    error = path + ": truncated: file is empty";
+    return nullptr;
+  }
+  void* addr = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  int saved = errno;
+  ::close(fd);
+  if (addr == MAP_FAILED) {
+    error = path + ": mmap: " + std::strerror(saved);
+    return nullptr;
+  }
+  auto list = make_list(std::make_unique<MappedStorage>(addr, size), options, error);
+  if (!list)
+    error = path + ": " + error;
+  return list;
+}
+
+std::shared_ptr<const List> List::from_bytes(std::vector<uint8_t> bytes, const OpenOptions& options,
+                                             std::string& error) {
+  return make_list(std::make_unique<VectorStorage>(std::move(bytes)), options, error);
+}
+
+}  // namespace pangea::trie

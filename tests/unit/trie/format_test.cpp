@@ -1,0 +1,183 @@
+// Verification at open (format.cpp and the checks in list.cpp): every byte of a
+// file is covered by a checksum or a structural check, so any single corruption
+// or truncation is an error, never a crash.
+
+#include "format.h"
+
+#include <xxhash.h>
+
+#include <random>
+
+#include "test_util.h"
+
+using namespace pangea::trie;
+using namespace pangea::trie::test;
+using namespace pangea::trie::format;
+
+namespace {
+
+std::vector<uint8_t> small_file() {
+  Metadata m = make_meta("small", "R-1");
+  m.not_after = 2'000'000'000;
+  BuildOptions options;
+  options.generator = "format-test";
+  options.block_size = 4;
+  return build_bytes({make_entry("cheap-pills.example", Policy::block, Scope::subtree, m),
+                      make_entry("shop.cheap-pills.example", Policy::allow),
+                      make_entry("x.shop.cheap-pills.example"),
+                      make_entry("exact.example", Policy::block, Scope::exact), make_entry("a.b"),
+                      make_entry("c.a.b", Policy::allow), make_entry("d.c.a.b"), make_entry("org"),
+                      make_entry("z.org", Policy::allow),
+                      make_entry("a-very-long-label-to-cross-the-index-prefix.test")},
+                     options);
+}
+
+bool opens(std::vector<uint8_t> bytes, std::string* error = nullptr) {
+  std::string why;
+  bool ok = List::from_bytes(std::move(bytes), {}, why) != nullptr;
+  if (error != nullptr)
+    *error = why;
+  return ok;
+}
+
+// Recomputes every checksum, so that structural checks and the block decoder
+// face the corruption on their own (what a malicious file would do).
+void fix_checksums(std::vector<uint8_t>& f) {
+  uint32_t sections = load_u32(f.data() + kOffSectionCount);
+  for (uint32_t s = 0; s < sections; ++s) {
+    uint8_t* e = f.data() + kHeaderSize + s * kSectionEntrySize;
+    uint64_t off = load_u64(e + 8), len = load_u64(e + 16);
+    store_u64(e + 24, XXH3_64bits(f.data() + off, len));
+  }
+  store_u64(f.data() + kOffHeaderChecksum, header_checksum(f));
+}
+
+void exercise(const List& list) {
+  std::array<Match, kMaxLabels> out;
+  for (const char* q :
+       {"cheap-pills.example", "x.shop.cheap-pills.example", "exact.example", "d.c.a.b", "zz.org",
+        "a", "zzzz", "a-very-long-label-to-cross-the-index-prefix.test"}) {
+    auto w = wire(q);
+    size_t n = list.lookup(w, out);
+    CHECK(n <= out.size());
+    for (size_t i = 0; i < n; ++i)
+      (void)list.metadata(out[i].metadata_id);
+  }
+  try {
+    list.for_each([](const Entry&) {});
+  } catch (const std::runtime_error&) {
+    // Reported, not crashed: fine.
+  }
+}
+
+}  // namespace
+
+TEST_CASE("format: the small file is valid", "[format]") {
+  auto f = small_file();
+  std::string error;
+  REQUIRE(opens(f, &error));
+  CHECK(f.size() % 8 == 0);
+  CHECK(std::equal(kMagic.begin(), kMagic.end(), f.begin()));
+}
+
+TEST_CASE("format: flipping any bit of any byte fails verification", "[format][corruption]") {
+  const auto f = small_file();
+  for (size_t i = 0; i < f.size(); ++i) {
+    for (int mask : {0x01, 0x80, 0xff}) {
+      auto g = f;
+      g[i] = static_cast<uint8_t>(g[i] ^ mask);
+      std::string error;
+      INFO("byte " << i << " mask " << int(mask));
+      REQUIRE_FALSE(opens(g, &error));
+      CHECK_FALSE(error.empty());
+    }
+  }
+}
+
+TEST_CASE("format: truncation at every length fails with a reason", "[format][corruption]") {
+  const auto f = small_file();
+  for (size_t len = 0; len < f.size(); ++len) {
+    std::string error;
+    INFO("length " << len);
+    REQUIRE_FALSE(
+        opens(std::vector<uint8_t>(f.begin(), f.begin() + static_cast<long>(len)), &error));
+  }
+  // Cut at a section boundary: the message names the problem.
+  std::string error;
+  CHECK_FALSE(opens(std::vector<uint8_t>(f.begin(), f.begin() + 200), &error));
+  CHECK(error.find("truncated") != std::string::npos);
+  auto longer = f;
+  longer.push_back(0);
+  CHECK_FALSE(opens(longer, &error));
+  CHECK(error.find("trailing") != std::string::npos);
+}
+
+TEST_CASE("format: a section that ends past the file is named in the error", "[format]") {
+  auto f = small_file();
+  // Grow the blocks section (the last one) by 64 bytes, fix the header checksum.
+  uint8_t* e = f.data() + kHeaderSize + 6 * kSectionEntrySize;
+  REQUIRE(load_u32(e) == 7);
+  store_u64(e + 16, load_u64(e + 16) + 64);
+  store_u64(f.data() + kOffHeaderChecksum, header_checksum(f));
+  std::string error;
+  CHECK_FALSE(opens(f, &error));
+  CHECK(error.rfind("truncated: section 'blocks' ends at byte", 0) == 0);
+}
+
+TEST_CASE("format: versions and flags this reader does not know are refused", "[format]") {
+  auto f = small_file();
+  store_u32(f.data() + kOffVersion, 2);
+  store_u64(f.data() + kOffHeaderChecksum, header_checksum(f));
+  std::string error;
+  CHECK_FALSE(opens(f, &error));
+  CHECK(error == "unsupported format version 2 (this reader supports 1)");
+
+  f = small_file();
+  store_u64(f.data() + kOffFlags, 2);  // unknown "must understand" flag
+  store_u64(f.data() + kOffHeaderChecksum, header_checksum(f));
+  CHECK_FALSE(opens(f, &error));
+  f = small_file();
+  store_u64(f.data() + kOffFlags, uint64_t{1} << 40);  // unknown optional flag: ignored
+  store_u64(f.data() + kOffHeaderChecksum, header_checksum(f));
+  CHECK(opens(f, &error));
+}
+
+TEST_CASE("format: checksum-valid garbage in the blocks never crashes a lookup",
+          "[format][corruption]") {
+  const auto f = small_file();
+  auto list = open_bytes(f);
+  uint8_t* e = const_cast<uint8_t*>(f.data()) + kHeaderSize + 6 * kSectionEntrySize;
+  const size_t off = load_u64(e + 8), len = load_u64(e + 16);
+  std::mt19937 rng(5);
+  size_t opened = 0;
+  for (size_t i = 0; i < len; ++i) {
+    for (int trial = 0; trial < 8; ++trial) {
+      auto g = f;
+      g[off + i] = static_cast<uint8_t>(rng());
+      if (trial >= 4)
+        g[off + rng() % len] = static_cast<uint8_t>(rng());
+      fix_checksums(g);
+      std::string error;
+      auto l = List::from_bytes(g, {}, error);
+      if (!l)
+        continue;
+      ++opened;
+      exercise(*l);
+    }
+  }
+  CHECK(opened > 0);
+  // The same for the codes, values and index sections: open may refuse; if it
+  // accepts, lookups stay in bounds.
+  for (uint32_t section : {3u, 4u, 5u, 6u}) {
+    uint8_t* se = const_cast<uint8_t*>(f.data()) + kHeaderSize + (section - 1) * kSectionEntrySize;
+    const size_t soff = load_u64(se + 8), slen = load_u64(se + 16);
+    for (size_t i = 0; i < slen; ++i) {
+      auto g = f;
+      g[soff + i] = static_cast<uint8_t>(rng());
+      fix_checksums(g);
+      std::string error;
+      if (auto l = List::from_bytes(g, {}, error))
+        exercise(*l);
+    }
+  }
+}
