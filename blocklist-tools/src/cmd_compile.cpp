@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "args.h"
-#include "atomic_file.h"
+#include "pangea/files/atomic_file.h"
 #include "commands.h"
 #include "diagnostics.h"
 #include "digest.h"
@@ -179,7 +179,7 @@ int cmd_compile(std::span<const std::string> argv) {
   }
   std::string sign_key;
   if (auto path = args.value("sign-key")) {
-    if (!read_file(*path, sign_key, error)) {
+    if (!files::read_file(*path, sign_key, error)) {
       std::fprintf(stderr, "pangea: %s\n", error.c_str());
       return kExitUsage;
     }
@@ -196,7 +196,7 @@ int cmd_compile(std::span<const std::string> argv) {
   InputDigest digest;
   ReadCounts read;
   for (size_t i = 0; i < contents.size(); ++i) {
-    if (!read_file(args.positional()[i], contents[i], error)) {
+    if (!files::read_file(args.positional()[i], contents[i], error)) {
       std::fprintf(stderr, "pangea: %s\n", error.c_str());
       return kExitUsage;
     }
@@ -297,7 +297,7 @@ int cmd_compile(std::span<const std::string> argv) {
       std::fprintf(stderr, "pangea: write to stdout failed\n");
       return kExitUsage;
     }
-  } else if (!write_file_atomic(*output, bytes, 0644, error)) {
+  } else if (!files::write_file_atomic(*output, bytes, 0644, error)) {
     std::fprintf(stderr, "pangea: %s\n", error.c_str());
     return kExitUsage;
   }

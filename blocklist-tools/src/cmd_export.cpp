@@ -4,7 +4,7 @@
 #include <string>
 
 #include "args.h"
-#include "atomic_file.h"
+#include "pangea/files/atomic_file.h"
 #include "commands.h"
 #include "export.h"
 #include "list_io.h"
@@ -78,7 +78,7 @@ int cmd_export(std::span<const std::string> argv) {
     return kExitOk;
   }
   std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(data.data()), data.size());
-  if (!write_file_atomic(output, bytes, 0644, error)) {
+  if (!files::write_file_atomic(output, bytes, 0644, error)) {
     std::fprintf(stderr, "pangea: %s\n", error.c_str());
     return kExitUsage;
   }

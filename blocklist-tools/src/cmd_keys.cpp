@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "args.h"
-#include "atomic_file.h"
+#include "pangea/files/atomic_file.h"
 #include "commands.h"
 #include "digest.h"
 #include "list_io.h"
@@ -62,11 +62,11 @@ int cmd_keygen(std::span<const std::string> argv) {
   trie::KeyPair pair = trie::generate_key_pair();
   // The private key is written first, with 0600 from creation (mkstemp): it is never
   // readable by others, not even for a moment.
-  if (!write_file_atomic(key_path, as_bytes(pair.private_pem), 0600, error)) {
+  if (!files::write_file_atomic(key_path, as_bytes(pair.private_pem), 0600, error)) {
     std::fprintf(stderr, "pangea: %s\n", error.c_str());
     return kExitUsage;
   }
-  if (!write_file_atomic(pub_path, as_bytes(pair.public_pem), 0644, error)) {
+  if (!files::write_file_atomic(pub_path, as_bytes(pair.public_pem), 0644, error)) {
     std::fprintf(stderr, "pangea: %s\n", error.c_str());
     return kExitUsage;
   }
@@ -96,7 +96,7 @@ int cmd_sign(std::span<const std::string> argv) {
     return usage_error("sign", "missing --key KEY.pem");
   const std::string& path = args.positional()[0];
   std::string key, contents;
-  if (!read_file(*key_path, key, error) || !read_file(path, contents, error)) {
+  if (!files::read_file(*key_path, key, error) || !files::read_file(path, contents, error)) {
     std::fprintf(stderr, "pangea: %s\n", error.c_str());
     return kExitUsage;
   }
@@ -107,7 +107,7 @@ int cmd_sign(std::span<const std::string> argv) {
     return kExitData;
   }
   std::string output = args.value("output").value_or(path);
-  if (!write_file_atomic(output, signed_file, 0644, error)) {
+  if (!files::write_file_atomic(output, signed_file, 0644, error)) {
     std::fprintf(stderr, "pangea: %s\n", error.c_str());
     return kExitUsage;
   }

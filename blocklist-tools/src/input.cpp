@@ -167,4 +167,25 @@ void parse(Format format, const Source& source, ParseContext& context) {
   }
 }
 
+bool emit_entry(std::string_view raw, trie::Entry entry, const Location& where,
+                ParseContext& context) {
+  NameError error;
+  std::optional<std::string> name = normalise_name(raw, error);
+  if (!name) {
+    context.diagnostics->error(where, error.kind, error.message);
+    return false;
+  }
+  entry.name = std::move(*name);
+  context.sink(std::move(entry), where);
+  return true;
+}
+
+trie::Entry default_entry(const ParseContext& context) {
+  trie::Entry entry;
+  entry.policy = context.defaults.policy;
+  entry.scope = context.defaults.scope;
+  entry.meta = context.defaults.meta;
+  return entry;
+}
+
 }  // namespace pangea::tools

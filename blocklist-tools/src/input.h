@@ -75,6 +75,33 @@ class LineReader {
   size_t line_ = 0;
 };
 
+// Calls visit(text, where) for each line of `source` that is not blank, after
+// `clean` (e.g. strip_comment or trim) and with progress reported; the
+// line-oriented formats share it.
+template <typename Clean, typename Visit>
+void for_each_line(const Source& source, ParseContext& context, Clean&& clean, Visit&& visit) {
+  LineReader lines(source.data);
+  std::string_view line;
+  while (lines.next(line)) {
+    if (lines.line_number() % 4096 == 0 && context.progress)
+      context.progress(lines.offset());
+    std::string_view text = clean(line);
+    if (text.empty())
+      continue;
+    visit(text, Location{source.name, lines.line_number()});
+  }
+  if (context.progress)
+    context.progress(source.data.size());
+}
+
+// Normalises `raw` and hands `entry` (its other fields already set) to the
+// sink with the normalised name; reports a bad name at `where` and returns false.
+bool emit_entry(std::string_view raw, trie::Entry entry, const Location& where,
+                ParseContext& context);
+
+// An entry with the list-wide defaults (policy, scope, metadata).
+trie::Entry default_entry(const ParseContext& context);
+
 std::string_view trim(std::string_view text);
 // Text before a '#' comment, trimmed.
 std::string_view strip_comment(std::string_view line);

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "atomic_file.h"
+#include "pangea/files/atomic_file.h"
 #include "commands.h"
 #include "pangea/trie/signature.h"
 #include "pangea/version.h"
@@ -35,7 +35,7 @@ bool load_public_keys(const std::vector<std::string>& paths,
                       std::vector<std::array<uint8_t, 32>>& keys) {
   for (const std::string& path : paths) {
     std::string pem, error;
-    if (!read_file(path, pem, error)) {
+    if (!files::read_file(path, pem, error)) {
       std::fprintf(stderr, "pangea: %s\n", error.c_str());
       return false;
     }

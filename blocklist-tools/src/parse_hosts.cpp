@@ -44,16 +44,7 @@ bool skipped(std::string_view name) {
 }  // namespace
 
 void parse_hosts(const Source& source, ParseContext& context) {
-  LineReader lines(source.data);
-  std::string_view line;
-  while (lines.next(line)) {
-    if (lines.line_number() % 4096 == 0 && context.progress)
-      context.progress(lines.offset());
-    std::string_view text = strip_comment(line);
-    if (text.empty())
-      continue;
-    Location where{source.name, lines.line_number()};
-
+  for_each_line(source, context, strip_comment, [&](std::string_view text, const Location& where) {
     size_t end = text.find_first_of(" \t");
     std::string_view address = text.substr(0, end);
     if (!is_ip_address(address)) {
@@ -61,12 +52,12 @@ void parse_hosts(const Source& source, ParseContext& context) {
                                  "'" + quote(address) +
                                      "' at the start of a hosts line, "
                                      "expected an IP address such as 0.0.0.0");
-      continue;
+      return;
     }
     if (end == std::string_view::npos) {
       context.diagnostics->error(where, "syntax",
                                  "address '" + quote(address) + "' alone, expected names after it");
-      continue;
+      return;
     }
     bool sinkhole = false;
     for (std::string_view s : kSinkholes)
@@ -87,22 +78,9 @@ void parse_hosts(const Source& source, ParseContext& context) {
                                          "127.0.0.1, :: or ::1; blocking the names anyway");
         warned = true;
       }
-      NameError error;
-      std::optional<std::string> name = normalise_name(word, error);
-      if (!name) {
-        context.diagnostics->error(where, error.kind, error.message);
-        continue;
-      }
-      trie::Entry entry;
-      entry.name = std::move(*name);
-      entry.policy = context.defaults.policy;
-      entry.scope = context.defaults.scope;
-      entry.meta = context.defaults.meta;
-      context.sink(std::move(entry), where);
+      emit_entry(word, default_entry(context), where, context);
     }
-  }
-  if (context.progress)
-    context.progress(source.data.size());
+  });
 }
 
 }  // namespace pangea::tools

@@ -15,20 +15,8 @@
 namespace pangea::tools {
 
 void parse_text(const Source& source, ParseContext& context) {
-  LineReader lines(source.data);
-  std::string_view line;
-  while (lines.next(line)) {
-    if (lines.line_number() % 4096 == 0 && context.progress)
-      context.progress(lines.offset());
-    std::string_view text = strip_comment(line);
-    if (text.empty())
-      continue;
-    Location where{source.name, lines.line_number()};
-
-    trie::Entry entry;
-    entry.policy = context.defaults.policy;
-    entry.scope = context.defaults.scope;
-    entry.meta = context.defaults.meta;
+  for_each_line(source, context, strip_comment, [&](std::string_view text, const Location& where) {
+    trie::Entry entry = default_entry(context);
     if (text.starts_with('!')) {
       entry.policy = trie::Policy::allow;
       text.remove_prefix(1);
@@ -47,19 +35,10 @@ void parse_text(const Source& source, ParseContext& context) {
       context.diagnostics->error(where, "syntax",
                                  "unexpected text '" + quote(trim(text.substr(space))) +
                                      "' after the name, expected one name per line");
-      continue;
+      return;
     }
-    NameError error;
-    std::optional<std::string> name = normalise_name(text, error);
-    if (!name) {
-      context.diagnostics->error(where, error.kind, error.message);
-      continue;
-    }
-    entry.name = std::move(*name);
-    context.sink(std::move(entry), where);
-  }
-  if (context.progress)
-    context.progress(source.data.size());
+    emit_entry(text, std::move(entry), where, context);
+  });
 }
 
 }  // namespace pangea::tools

@@ -11,41 +11,25 @@
 namespace pangea::tools {
 
 void parse_urls(const Source& source, ParseContext& context) {
-  LineReader lines(source.data);
-  std::string_view line;
-  while (lines.next(line)) {
-    if (lines.line_number() % 4096 == 0 && context.progress)
-      context.progress(lines.offset());
+  // Only a leading '#' makes a comment: inside a URL it starts the fragment.
+  auto clean = [](std::string_view line) {
     std::string_view text = trim(line);
-    if (text.empty() || text.starts_with('#'))
-      continue;
-    Location where{source.name, lines.line_number()};
+    return text.starts_with('#') ? std::string_view() : text;
+  };
+  for_each_line(source, context, clean, [&](std::string_view text, const Location& where) {
     if (text.find_first_of(" \t") != std::string_view::npos) {
       context.diagnostics->error(where, "syntax",
                                  "whitespace in '" + quote(text) + "', expected one URL per line");
-      continue;
+      return;
     }
     UrlError url_error;
     std::optional<std::string> host = host_from_url(text, url_error);
     if (!host) {
       context.diagnostics->error(where, url_error.kind, url_error.message);
-      continue;
+      return;
     }
-    NameError error;
-    std::optional<std::string> name = normalise_name(*host, error);
-    if (!name) {
-      context.diagnostics->error(where, error.kind, error.message);
-      continue;
-    }
-    trie::Entry entry;
-    entry.name = std::move(*name);
-    entry.policy = context.defaults.policy;
-    entry.scope = context.defaults.scope;
-    entry.meta = context.defaults.meta;
-    context.sink(std::move(entry), where);
-  }
-  if (context.progress)
-    context.progress(source.data.size());
+    emit_entry(*host, default_entry(context), where, context);
+  });
 }
 
 }  // namespace pangea::tools

@@ -133,7 +133,7 @@ void Instance::write_stats() {
     const std::string text =
         telemetry::render_prometheus(counters_->read(), generations, hit_log_ ? &hit_counters : nullptr);
     std::string error;
-    if (!telemetry::write_file_atomically(stats_file_, text, error)) {
+    if (!telemetry::write_prometheus_file(stats_file_, text, error)) {
       log_err("pangea: statistics: %s", error.c_str());
     }
   } catch (const std::exception& e) {

@@ -1,11 +1,7 @@
 #include "pangea/telemetry/prometheus.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "pangea/files/atomic_file.h"
 
-#include <cerrno>
-#include <cstring>
 
 namespace pangea::telemetry {
 namespace {
@@ -101,48 +97,9 @@ std::string render_prometheus(const CountersSnapshot& counters,
   return out;
 }
 
-bool write_file_atomically(const std::string& path, const std::string& content, std::string& error) {
-  const auto slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-  std::string tmp = path + ".tmp.XXXXXX";
-  int fd = ::mkstemp(tmp.data());
-  if (fd < 0) {
-    error = "cannot create a temporary file next to " + path + ": " + std::strerror(errno);
-    return false;
-  }
-  auto fail = [&](const char* what) {
-    error = std::string(what) + " " + tmp + ": " + std::strerror(errno);
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return false;
-  };
-  size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail("cannot write");
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fchmod(fd, 0644) != 0) return fail("cannot chmod");
-  if (::fsync(fd) != 0) return fail("cannot fsync");
-  if (::close(fd) != 0) {
-    error = "cannot close " + tmp + ": " + std::strerror(errno);
-    ::unlink(tmp.c_str());
-    return false;
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    error = "cannot rename " + tmp + " to " + path + ": " + std::strerror(errno);
-    ::unlink(tmp.c_str());
-    return false;
-  }
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return true;
+bool write_prometheus_file(const std::string& path, const std::string& content, std::string& error) {
+  return files::write_file_atomic(
+      path, {reinterpret_cast<const uint8_t*>(content.data()), content.size()}, 0644, error);
 }
 
 }  // namespace pangea::telemetry

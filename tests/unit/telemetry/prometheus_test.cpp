@@ -27,12 +27,12 @@ TEST_CASE("prometheus text has hits, generations and hit-log counters", "[promet
   CHECK_THAT(text, Contains("# TYPE pangea_hits_total counter\n"));
 }
 
-TEST_CASE("atomic write replaces the file whole and reports failures", "[prometheus]") {
+TEST_CASE("the statistics file is replaced whole, and failures are reported", "[prometheus]") {
   TempDir dir;
   const auto path = dir.file("pangea.prom");
   std::string error;
-  REQUIRE(write_file_atomically(path, "one\n", error));
-  REQUIRE(write_file_atomically(path, "two\n", error));
+  REQUIRE(write_prometheus_file(path, "one\n", error));
+  REQUIRE(write_prometheus_file(path, "two\n", error));
   std::ifstream in(path);
   std::stringstream content;
   content << in.rdbuf();
@@ -41,6 +41,6 @@ TEST_CASE("atomic write replaces the file whole and reports failures", "[prometh
   REQUIRE(::stat(path.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0644);
 
-  CHECK_FALSE(write_file_atomically("/nonexistent-dir/x.prom", "x", error));
+  CHECK_FALSE(write_prometheus_file("/nonexistent-dir/x.prom", "x", error));
   CHECK_THAT(error, Contains("/nonexistent-dir/x.prom"));
 }

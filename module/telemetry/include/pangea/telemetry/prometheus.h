@@ -25,9 +25,9 @@ std::string render_prometheus(const CountersSnapshot& counters,
                               const std::vector<ListGeneration>& generations,
                               const HitLogCounters* hit_log);
 
-// Writes `content` to `path` atomically: a temporary file in the same
-// directory, fsync, rename, fsync of the directory. False + error on failure;
-// the previous file is then left untouched.
-bool write_file_atomically(const std::string& path, const std::string& content, std::string& error);
+// Writes the statistics file atomically (pangea::files::write_file_atomic), so
+// a collector never reads half of it. False + error on failure; the previous
+// file is then left untouched.
+bool write_prometheus_file(const std::string& path, const std::string& content, std::string& error);
 
 }  // namespace pangea::telemetry

@@ -1,4 +1,4 @@
-#include "atomic_file.h"
+#include "pangea/files/atomic_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -13,7 +13,7 @@
 #include <sstream>
 #include <vector>
 
-namespace pangea::tools {
+namespace pangea::files {
 namespace {
 
 std::string directory_of(const std::string& path) {
@@ -107,4 +107,4 @@ bool read_file(const std::string& path, std::string& contents, std::string& erro
   return true;
 }
 
-}  // namespace pangea::tools
+}  // namespace pangea::files

@@ -10,7 +10,7 @@
 
 #include <sys/types.h>
 
-namespace pangea::tools {
+namespace pangea::files {
 
 // Writes `data` to `path` atomically with permission bits `mode` (masked by the
 // umask, as open(2) would). Returns false and sets `error` to
@@ -21,4 +21,4 @@ bool write_file_atomic(const std::string& path, std::span<const uint8_t> data, m
 // Reads a whole file ("-": stdin). Returns false and sets `error` on failure.
 bool read_file(const std::string& path, std::string& contents, std::string& error);
 
-}  // namespace pangea::tools
+}  // namespace pangea::files

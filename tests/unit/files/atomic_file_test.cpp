@@ -1,4 +1,4 @@
-#include "atomic_file.h"
+#include "pangea/files/atomic_file.h"
 
 #include <catch2/catch.hpp>
 
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-using namespace pangea::tools;
+using namespace pangea::files;
 
 namespace {
 
