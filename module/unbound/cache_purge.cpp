@@ -8,16 +8,16 @@
 namespace pangea::unbound {
 namespace {
 
-struct DoomedEntry {
+using Name = std::basic_string<uint8_t>;
+
+// One cached message, copied out of the cache: its key, and the names of its
+// CNAME chain.
+struct CachedMessage {
   hashvalue_type hash;
-  std::basic_string<uint8_t> qname;
+  Name qname;
   uint16_t qtype;
   uint16_t qclass;
-};
-
-struct Walk {
-  const CachePurgePredicate* must_purge;
-  std::vector<DoomedEntry> doomed;
+  std::vector<Name> chain;
 };
 
 // The CNAME target of an rrset's first record, as a span into its rdata.
@@ -27,54 +27,67 @@ std::span<const uint8_t> cname_target(const ub_packed_rrset_key* key) {
   return {data->rr_data[0] + 2, data->rr_len[0] - 2};
 }
 
-// True when any owner name or CNAME target in the cached reply must go. Takes
-// the rrset locks in reference order, as rrset_array_lock() does, and skips
-// rrsets that were replaced since the message was cached.
-bool chain_must_purge(reply_info* rep, const CachePurgePredicate& must_purge) {
+// Copies the owner names and targets of the reply's CNAME rrsets. Takes the
+// rrset locks in reference order, as rrset_array_lock() does, and skips rrsets
+// replaced since the message was cached.
+void copy_chain(reply_info* rep, std::vector<Name>& chain) {
   for (size_t i = 0; i < rep->rrset_count; ++i) {
     if (i > 0 && rep->ref[i].key == rep->ref[i - 1].key) continue;
     ub_packed_rrset_key* key = rep->ref[i].key;
     lock_rw_rdlock(&key->entry.lock);
-    bool hit = false;
     if (rep->ref[i].id == key->id && ntohs(key->rk.type) == LDNS_RR_TYPE_CNAME) {
-      hit = must_purge({key->rk.dname, key->rk.dname_len}) || must_purge(cname_target(key));
+      chain.emplace_back(key->rk.dname, key->rk.dname_len);
+      const auto target = cname_target(key);
+      chain.emplace_back(target.begin(), target.end());
     }
     lock_rw_unlock(&key->entry.lock);
-    if (hit) return true;
   }
-  return false;
 }
 
-void visit_entry(lruhash_entry* entry, void* arg) {
-  auto* walk = static_cast<Walk*>(arg);
+// Runs with the slab's table lock held, which the workers need for every cache
+// lookup: only copy, never decide here.
+void copy_entry(lruhash_entry* entry, void* arg) {
+  auto* messages = static_cast<std::vector<CachedMessage>*>(arg);
   auto* key = static_cast<msgreply_entry*>(entry->key);
   auto* rep = static_cast<reply_info*>(entry->data);
-  const std::span<const uint8_t> qname{key->key.qname, key->key.qname_len};
-  bool doomed = (*walk->must_purge)(qname);
-  if (!doomed && rep != nullptr) doomed = chain_must_purge(rep, *walk->must_purge);
-  if (doomed) {
-    walk->doomed.push_back(DoomedEntry{entry->hash, {qname.begin(), qname.end()}, key->key.qtype,
-                                       key->key.qclass});
+  CachedMessage& message = messages->emplace_back();
+  message.hash = entry->hash;
+  message.qname.assign(key->key.qname, key->key.qname_len);
+  message.qtype = key->key.qtype;
+  message.qclass = key->key.qclass;
+  if (rep != nullptr) copy_chain(rep, message.chain);
+}
+
+bool doomed(const CachedMessage& message, const CachePurgePredicate& must_purge) {
+  if (must_purge(message.qname)) return true;
+  for (const Name& name : message.chain) {
+    if (must_purge(name)) return true;
   }
+  return false;
 }
 
 }  // namespace
 
 size_t purge_msg_cache(module_env* env, const CachePurgePredicate& must_purge) {
   if (env == nullptr || env->msg_cache == nullptr) return 0;
-  Walk walk{&must_purge, {}};
-  // Collect under read locks, remove afterwards: removing inside the walk would
-  // take the bin lock the walk already holds.
-  slabhash_traverse(env->msg_cache, 0, &visit_entry, &walk);
-  for (auto& doomed : walk.doomed) {
+  // Copy the keys under the cache locks (tens of nanoseconds per message), then
+  // decide without holding any lock (a few microseconds per message: two
+  // policy lookups), then remove. Deciding inside the walk stalled every worker
+  // whose lookup hashed to the slab being walked.
+  std::vector<CachedMessage> messages;
+  slabhash_traverse(env->msg_cache, 0, &copy_entry, &messages);
+  size_t removed = 0;
+  for (auto& message : messages) {
+    if (!doomed(message, must_purge)) continue;
     query_info key{};
-    key.qname = doomed.qname.data();
-    key.qname_len = doomed.qname.size();
-    key.qtype = doomed.qtype;
-    key.qclass = doomed.qclass;
-    slabhash_remove(env->msg_cache, doomed.hash, &key);
+    key.qname = message.qname.data();
+    key.qname_len = message.qname.size();
+    key.qtype = message.qtype;
+    key.qclass = message.qclass;
+    slabhash_remove(env->msg_cache, message.hash, &key);
+    ++removed;
   }
-  return walk.doomed.size();
+  return removed;
 }
 
 void purge_name(module_env* env, std::span<const uint8_t> wire_name, uint16_t qtype, uint16_t qclass) {

@@ -17,7 +17,7 @@
 namespace pangea::unbound {
 
 // Called with a wire-format name; true when that name must no longer be served
-// from cache. Runs under cache locks: it must be a pure, fast lookup.
+// from cache. Called with no cache lock held, on the caller's thread.
 using CachePurgePredicate = std::function<bool(std::span<const uint8_t> wire_name)>;
 
 // Returns the number of entries removed. Call with no cache lock held (from

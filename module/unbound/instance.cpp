@@ -37,9 +37,6 @@ std::vector<std::string> list_names(const policy::Config& config) {
 
 Instance::Instance(module_env* env, int id) : env_(env), id_(id), engine_(&log_from_policy) {
   policy::Config config = policy::load_config_from_environment();
-  log_info("pangea: configuration %s: %zu list(s), %zu allowlist name(s), %zu allowlist file(s)",
-           config.path.c_str(), config.lists.size(), config.allowlist.names.size(),
-           config.allowlist.files.size());
   counters_ = std::make_unique<telemetry::Counters>(list_names(config));
   if (config.hit_log) {
     if (config.hit_log->file == "-") {
