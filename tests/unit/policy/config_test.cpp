@@ -188,7 +188,7 @@ TEST_CASE("every bad configuration is refused with file:line:col and what was ex
        "or clients"},
       {"unknown_top_key",
        "bad/unknown_top_key.yaml:3:1: error: found unknown key 'reloads', expected version, "
-       "defaults, lists, allowlist, geoip, reload, soa, hit_log or stats"},
+       "defaults, lists, allowlist, geoip, reload, soa, hit_log, stats or status_name"},
   };
   for (const auto& c : cases) {
     const std::string fixture = std::string("bad/") + c.fixture + ".yaml";
