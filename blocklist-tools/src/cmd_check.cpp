@@ -50,8 +50,9 @@ bool check_list(const policy::ListConfig& list, int& errors, int& warnings) {
   std::printf("%s '%s': %s: %llu entries, serial %llu, %s\n", kind, list.name.c_str(),
               list.file.c_str(), static_cast<unsigned long long>(info.entry_count),
               static_cast<unsigned long long>(info.serial),
-              info.signed_embedded ? (list.keys.empty() ? "signed (no key pinned)" : "signature valid")
-                                   : "unsigned");
+              info.signed_embedded
+                  ? (list.keys.empty() ? "signed (no key pinned)" : "signature valid")
+                  : "unsigned");
   return true;
 }
 
@@ -93,11 +94,14 @@ int cmd_check(std::span<const std::string> argv) {
       std::printf("GeoIP database: %s\n", config.geoip->database.c_str());
     }
   }
-  for (const auto& list : config.lists) check_list(list, errors, warnings);
-  for (const auto& file : config.allowlist.files) check_list(file, errors, warnings);
+  for (const auto& list : config.lists)
+    check_list(list, errors, warnings);
+  for (const auto& file : config.allowlist.files)
+    check_list(file, errors, warnings);
 
   if (errors > 0) {
-    std::fprintf(stderr, "pangea check: %d error(s), %d warning(s): the module would refuse to start\n",
+    std::fprintf(stderr,
+                 "pangea check: %d error(s), %d warning(s): the module would refuse to start\n",
                  errors, warnings);
     return kExitData;
   }

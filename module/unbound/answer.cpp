@@ -20,20 +20,26 @@ struct Rdata {
 // rr_data[], then every rdata prefixed with its 2-byte length.
 ub_packed_rrset_key* make_rrset(regional* region, std::span<const uint8_t> owner, uint16_t type,
                                 uint16_t klass, uint32_t ttl, std::span<const Rdata> rdatas) {
-  auto* key = static_cast<ub_packed_rrset_key*>(regional_alloc_zero(region, sizeof(ub_packed_rrset_key)));
-  if (key == nullptr) return nullptr;
+  auto* key =
+      static_cast<ub_packed_rrset_key*>(regional_alloc_zero(region, sizeof(ub_packed_rrset_key)));
+  if (key == nullptr)
+    return nullptr;
   key->rk.dname = static_cast<uint8_t*>(regional_alloc_init(region, owner.data(), owner.size()));
-  if (key->rk.dname == nullptr) return nullptr;
+  if (key->rk.dname == nullptr)
+    return nullptr;
   key->rk.dname_len = owner.size();
   key->rk.type = htons(type);
   key->rk.rrset_class = htons(klass);
   key->entry.key = key;
 
   const size_t count = rdatas.size();
-  size_t total = sizeof(packed_rrset_data) + count * (sizeof(size_t) + sizeof(time_t) + sizeof(uint8_t*));
-  for (const auto& rd : rdatas) total += 2 + rd.size;
+  size_t total =
+      sizeof(packed_rrset_data) + count * (sizeof(size_t) + sizeof(time_t) + sizeof(uint8_t*));
+  for (const auto& rd : rdatas)
+    total += 2 + rd.size;
   auto* block = static_cast<uint8_t*>(regional_alloc_zero(region, total));
-  if (block == nullptr) return nullptr;
+  if (block == nullptr)
+    return nullptr;
   auto* data = reinterpret_cast<packed_rrset_data*>(block);
   data->ttl = ttl;
   data->count = count;
@@ -60,10 +66,12 @@ ub_packed_rrset_key* make_rrset(regional* region, std::span<const uint8_t> owner
 // The last `labels` labels of a wire name (the name must be well formed).
 std::span<const uint8_t> suffix_labels(std::span<const uint8_t> name, size_t labels) {
   size_t total = 0;
-  for (size_t pos = 0; pos < name.size() && name[pos] != 0; pos += 1 + name[pos]) ++total;
+  for (size_t pos = 0; pos < name.size() && name[pos] != 0; pos += 1 + name[pos])
+    ++total;
   size_t skip = total > labels ? total - labels : 0;
   size_t pos = 0;
-  while (skip-- > 0) pos += 1 + name[pos];
+  while (skip-- > 0)
+    pos += 1 + name[pos];
   return name.subspan(pos);
 }
 
@@ -78,13 +86,15 @@ ub_packed_rrset_key* make_soa(regional* region, std::span<const uint8_t> owner, 
                               const Sinkhole& hole) {
   const size_t size = hole.soa_mname.size() + hole.soa_rname.size() + 20;
   auto* rdata = static_cast<uint8_t*>(regional_alloc(region, size));
-  if (rdata == nullptr) return nullptr;
+  if (rdata == nullptr)
+    return nullptr;
   uint8_t* p = rdata;
   std::memcpy(p, hole.soa_mname.data(), hole.soa_mname.size());
   p += hole.soa_mname.size();
   std::memcpy(p, hole.soa_rname.data(), hole.soa_rname.size());
   p += hole.soa_rname.size();
-  for (uint32_t value : {hole.soa_serial, hole.soa_refresh, hole.soa_retry, hole.soa_expire, hole.ttl}) {
+  for (uint32_t value :
+       {hole.soa_serial, hole.soa_refresh, hole.soa_retry, hole.soa_expire, hole.ttl}) {
     put_u32(p, value);
     p += 4;
   }
@@ -95,7 +105,8 @@ ub_packed_rrset_key* make_soa(regional* region, std::span<const uint8_t> owner, 
 dns_msg* new_message(module_qstate* qstate, size_t capacity) {
   dns_msg* msg = dns_msg_create(qstate->qinfo.qname, qstate->qinfo.qname_len, qstate->qinfo.qtype,
                                 qstate->qinfo.qclass, qstate->region, capacity);
-  if (msg == nullptr) return nullptr;
+  if (msg == nullptr)
+    return nullptr;
   // RA: we are a recursive resolver. AA and AD stay clear: this is policy, not
   // authoritative or validated data. Insecure, because a validator treats
   // unchecked data as bogus and would turn the answer into SERVFAIL.
@@ -112,25 +123,29 @@ void set_ttls(reply_info* rep, uint32_t ttl) {
 }
 
 bool add_answer(dns_msg* msg, ub_packed_rrset_key* rrset) {
-  if (rrset == nullptr) return false;
+  if (rrset == nullptr)
+    return false;
   msg->rep->rrsets[msg->rep->rrset_count++] = rrset;
   msg->rep->an_numrrsets++;
   return true;
 }
 
 bool add_authority(dns_msg* msg, ub_packed_rrset_key* rrset) {
-  if (rrset == nullptr) return false;
+  if (rrset == nullptr)
+    return false;
   msg->rep->rrsets[msg->rep->rrset_count++] = rrset;
   msg->rep->ns_numrrsets++;
   return true;
 }
 
 bool attach_ede(module_qstate* qstate, const Sinkhole& hole) {
-  if (hole.ede_code == kNoEde) return true;
+  if (hole.ede_code == kNoEde)
+    return true;
   // The text is copied into the region by edns_opt_list_append_ede; it needs a
   // NUL-terminated string.
   auto* text = static_cast<char*>(regional_alloc(qstate->region, hole.ede_text.size() + 1));
-  if (text == nullptr) return false;
+  if (text == nullptr)
+    return false;
   std::memcpy(text, hole.ede_text.data(), hole.ede_text.size());
   text[hole.ede_text.size()] = '\0';
   return edns_opt_list_append_ede(&qstate->edns_opts_front_out, qstate->region,
@@ -159,10 +174,13 @@ bool answer_with_sinkhole(module_qstate* qstate, const Sinkhole& hole, const Sin
 
   const uint16_t qtype = qstate->qinfo.qtype;
   const uint16_t klass = qstate->qinfo.qclass;
-  dns_msg* msg = new_message(qstate, site.chain.size() + 2 + std::max(hole.a.size(), hole.aaaa.size()));
-  if (msg == nullptr) return false;
+  dns_msg* msg =
+      new_message(qstate, site.chain.size() + 2 + std::max(hole.a.size(), hole.aaaa.size()));
+  if (msg == nullptr)
+    return false;
   for (ub_packed_rrset_key* link : site.chain) {
-    if (!add_answer(msg, link)) return false;
+    if (!add_answer(msg, link))
+      return false;
   }
   set_ttls(msg->rep, hole.ttl);
 
@@ -182,12 +200,14 @@ bool answer_with_sinkhole(module_qstate* qstate, const Sinkhole& hole, const Sin
       uint16_t type = 0;
       if (qtype == LDNS_RR_TYPE_A || qtype == LDNS_RR_TYPE_ANY) {
         for (const auto& addr : hole.a) {
-          if (n < rdatas.size()) rdatas[n++] = Rdata{addr.data(), addr.size()};
+          if (n < rdatas.size())
+            rdatas[n++] = Rdata{addr.data(), addr.size()};
         }
         type = LDNS_RR_TYPE_A;
       } else if (qtype == LDNS_RR_TYPE_AAAA) {
         for (const auto& addr : hole.aaaa) {
-          if (n < rdatas.size()) rdatas[n++] = Rdata{addr.data(), addr.size()};
+          if (n < rdatas.size())
+            rdatas[n++] = Rdata{addr.data(), addr.size()};
         }
         type = LDNS_RR_TYPE_AAAA;
       }
@@ -214,7 +234,8 @@ bool answer_with_sinkhole(module_qstate* qstate, const Sinkhole& hole, const Sin
   }
   if (negative) {
     const auto owner = suffix_labels(site.blocked_name, site.zone_labels);
-    if (!add_authority(msg, make_soa(qstate->region, owner, klass, hole))) return false;
+    if (!add_authority(msg, make_soa(qstate->region, owner, klass, hole)))
+      return false;
   }
   msg->rep->flags |= rcode;
   qstate->return_msg = msg;
@@ -225,14 +246,16 @@ bool answer_with_sinkhole(module_qstate* qstate, const Sinkhole& hole, const Sin
 bool answer_with_status(module_qstate* qstate, std::span<const std::string> texts) {
   qstate->no_cache_store = 1;
   dns_msg* msg = new_message(qstate, 1);
-  if (msg == nullptr) return false;
+  if (msg == nullptr)
+    return false;
   set_ttls(msg->rep, 0);
   if (qstate->qinfo.qtype == LDNS_RR_TYPE_TXT && !texts.empty()) {
     std::vector<Rdata> rdatas;
     for (const std::string& text : texts) {
       const size_t size = std::min<size_t>(text.size(), 255);
       auto* rdata = static_cast<uint8_t*>(regional_alloc(qstate->region, size + 1));
-      if (rdata == nullptr) return false;
+      if (rdata == nullptr)
+        return false;
       rdata[0] = static_cast<uint8_t>(size);
       std::memcpy(rdata + 1, text.data(), size);
       rdatas.push_back(Rdata{rdata, size + 1});
@@ -249,23 +272,28 @@ bool answer_with_status(module_qstate* qstate, std::span<const std::string> text
 
 void append_landing(module_qstate* super, dns_msg*& answer, const module_qstate* landing) {
   const dns_msg* resolved = landing->return_msg;
-  if (landing->return_rcode != LDNS_RCODE_NOERROR || resolved == nullptr || resolved->rep == nullptr) {
+  if (landing->return_rcode != LDNS_RCODE_NOERROR || resolved == nullptr ||
+      resolved->rep == nullptr) {
     return;
   }
   const reply_info* from = resolved->rep;
   dns_msg* merged = new_message(super, answer->rep->rrset_count + from->an_numrrsets);
-  if (merged == nullptr) return;
-  merged->rep->flags = static_cast<uint16_t>((answer->rep->flags & ~0xfU) | FLAGS_GET_RCODE(from->flags));
+  if (merged == nullptr)
+    return;
+  merged->rep->flags =
+      static_cast<uint16_t>((answer->rep->flags & ~0xfU) | FLAGS_GET_RCODE(from->flags));
   merged->rep->ttl = answer->rep->ttl;
   merged->rep->prefetch_ttl = answer->rep->prefetch_ttl;
   merged->rep->serve_expired_ttl = answer->rep->serve_expired_ttl;
   for (size_t i = 0; i < answer->rep->an_numrrsets; ++i) {
-    if (!add_answer(merged, answer->rep->rrsets[i])) return;
+    if (!add_answer(merged, answer->rep->rrsets[i]))
+      return;
   }
   for (size_t i = 0; i < from->an_numrrsets; ++i) {
     // The landing rrsets live in the subquery's region, which dies with it.
     ub_packed_rrset_key* copy = packed_rrset_copy_region(from->rrsets[i], super->region, 0);
-    if (copy == nullptr || !add_answer(merged, copy)) return;
+    if (copy == nullptr || !add_answer(merged, copy))
+      return;
   }
   answer = merged;
 }

@@ -20,12 +20,12 @@ enum class SinkholeKind : uint8_t { nxdomain, nodata, redirect, cname, refuse, d
 struct Sinkhole {
   SinkholeKind kind = SinkholeKind::nxdomain;
   uint32_t ttl = 300;  // TTL of synthesised records, and negative TTL of the SOA
-  std::span<const std::array<uint8_t, 4>> a;    // redirect: A records
+  std::span<const std::array<uint8_t, 4>> a;      // redirect: A records
   std::span<const std::array<uint8_t, 16>> aaaa;  // redirect: AAAA records
-  std::span<const uint8_t> cname_target;        // cname: wire-format target
-  std::span<const uint8_t> soa_mname;           // wire-format SOA MNAME
-  std::span<const uint8_t> soa_rname;           // wire-format SOA RNAME
-  uint32_t soa_serial = 1;  // the matched list's serial, modulo 2^32
+  std::span<const uint8_t> cname_target;          // cname: wire-format target
+  std::span<const uint8_t> soa_mname;             // wire-format SOA MNAME
+  std::span<const uint8_t> soa_rname;             // wire-format SOA RNAME
+  uint32_t soa_serial = 1;                        // the matched list's serial, modulo 2^32
   uint32_t soa_refresh = 3600;
   uint32_t soa_retry = 600;
   uint32_t soa_expire = 86400;

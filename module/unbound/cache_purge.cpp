@@ -23,7 +23,8 @@ struct CachedMessage {
 // The CNAME target of an rrset's first record, as a span into its rdata.
 std::span<const uint8_t> cname_target(const ub_packed_rrset_key* key) {
   const auto* data = static_cast<const packed_rrset_data*>(key->entry.data);
-  if (data == nullptr || data->count == 0 || data->rr_len[0] < 3) return {};
+  if (data == nullptr || data->count == 0 || data->rr_len[0] < 3)
+    return {};
   return {data->rr_data[0] + 2, data->rr_len[0] - 2};
 }
 
@@ -32,7 +33,8 @@ std::span<const uint8_t> cname_target(const ub_packed_rrset_key* key) {
 // replaced since the message was cached.
 void copy_chain(reply_info* rep, std::vector<Name>& chain) {
   for (size_t i = 0; i < rep->rrset_count; ++i) {
-    if (i > 0 && rep->ref[i].key == rep->ref[i - 1].key) continue;
+    if (i > 0 && rep->ref[i].key == rep->ref[i - 1].key)
+      continue;
     ub_packed_rrset_key* key = rep->ref[i].key;
     lock_rw_rdlock(&key->entry.lock);
     if (rep->ref[i].id == key->id && ntohs(key->rk.type) == LDNS_RR_TYPE_CNAME) {
@@ -55,13 +57,16 @@ void copy_entry(lruhash_entry* entry, void* arg) {
   message.qname.assign(key->key.qname, key->key.qname_len);
   message.qtype = key->key.qtype;
   message.qclass = key->key.qclass;
-  if (rep != nullptr) copy_chain(rep, message.chain);
+  if (rep != nullptr)
+    copy_chain(rep, message.chain);
 }
 
 bool doomed(const CachedMessage& message, const CachePurgePredicate& must_purge) {
-  if (must_purge(message.qname)) return true;
+  if (must_purge(message.qname))
+    return true;
   for (const Name& name : message.chain) {
-    if (must_purge(name)) return true;
+    if (must_purge(name))
+      return true;
   }
   return false;
 }
@@ -69,7 +74,8 @@ bool doomed(const CachedMessage& message, const CachePurgePredicate& must_purge)
 }  // namespace
 
 size_t purge_msg_cache(module_env* env, const CachePurgePredicate& must_purge) {
-  if (env == nullptr || env->msg_cache == nullptr) return 0;
+  if (env == nullptr || env->msg_cache == nullptr)
+    return 0;
   // Copy the keys under the cache locks (tens of nanoseconds per message), then
   // decide without holding any lock (a few microseconds per message: two
   // policy lookups), then remove. Deciding inside the walk stalled every worker
@@ -78,7 +84,8 @@ size_t purge_msg_cache(module_env* env, const CachePurgePredicate& must_purge) {
   slabhash_traverse(env->msg_cache, 0, &copy_entry, &messages);
   size_t removed = 0;
   for (auto& message : messages) {
-    if (!doomed(message, must_purge)) continue;
+    if (!doomed(message, must_purge))
+      continue;
     query_info key{};
     key.qname = message.qname.data();
     key.qname_len = message.qname.size();
@@ -90,8 +97,10 @@ size_t purge_msg_cache(module_env* env, const CachePurgePredicate& must_purge) {
   return removed;
 }
 
-void purge_name(module_env* env, std::span<const uint8_t> wire_name, uint16_t qtype, uint16_t qclass) {
-  if (env == nullptr || env->msg_cache == nullptr) return;
+void purge_name(module_env* env, std::span<const uint8_t> wire_name, uint16_t qtype,
+                uint16_t qclass) {
+  if (env == nullptr || env->msg_cache == nullptr)
+    return;
   auto* name = const_cast<uint8_t*>(wire_name.data());
   msg_cache_remove(env, name, wire_name.size(), qtype, qclass, 0);
   msg_cache_remove(env, name, wire_name.size(), qtype, qclass, BIT_CD);

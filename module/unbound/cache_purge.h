@@ -26,6 +26,7 @@ size_t purge_msg_cache(module_env* env, const CachePurgePredicate& must_purge);
 
 // Removes the cached messages for one name (flags 0 and CD, which hash apart),
 // for every query type the chain may have been cached under.
-void purge_name(module_env* env, std::span<const uint8_t> wire_name, uint16_t qtype, uint16_t qclass);
+void purge_name(module_env* env, std::span<const uint8_t> wire_name, uint16_t qtype,
+                uint16_t qclass);
 
 }  // namespace pangea::unbound

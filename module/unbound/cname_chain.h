@@ -28,16 +28,21 @@ std::span<const uint8_t> cname_rdata_target(const ub_packed_rrset_key* rrset);
 
 template <typename Visit>
 bool walk_cname_chain(const dns_msg* msg, Visit&& visit) {
-  if (msg == nullptr || msg->rep == nullptr) return false;
+  if (msg == nullptr || msg->rep == nullptr)
+    return false;
   const uint8_t* current = msg->qinfo.qname;
   // A chain longer than the answer section would be a loop; bound it by the count.
   for (size_t i = 0; i < msg->rep->an_numrrsets && i < msg->rep->rrset_count; ++i) {
     const ub_packed_rrset_key* rrset = msg->rep->rrsets[i];
-    if (ntohs(rrset->rk.type) != LDNS_RR_TYPE_CNAME) continue;
-    if (query_dname_compare(const_cast<uint8_t*>(current), rrset->rk.dname) != 0) continue;
+    if (ntohs(rrset->rk.type) != LDNS_RR_TYPE_CNAME)
+      continue;
+    if (query_dname_compare(const_cast<uint8_t*>(current), rrset->rk.dname) != 0)
+      continue;
     const auto target = cname_rdata_target(rrset);
-    if (target.empty()) return false;
-    if (visit(ChainLink{target, i + 1})) return true;
+    if (target.empty())
+      return false;
+    if (visit(ChainLink{target, i + 1}))
+      return true;
     current = target.data();
   }
   return false;

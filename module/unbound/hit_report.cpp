@@ -20,7 +20,8 @@ void append_timestamp(telemetry::LineBuffer& line) {
   const size_t n = strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &utc);
   line.raw({text, n}).raw(".");
   const auto millis = static_cast<unsigned>(tv.tv_usec / 1000);
-  const char digits[3] = {static_cast<char>('0' + millis / 100), static_cast<char>('0' + millis / 10 % 10),
+  const char digits[3] = {static_cast<char>('0' + millis / 100),
+                          static_cast<char>('0' + millis / 10 % 10),
                           static_cast<char>('0' + millis % 10)};
   line.raw({digits, 3}).raw("Z");
 }
@@ -31,11 +32,13 @@ void report_hit(Instance& instance, const module_qstate* qstate, const policy::C
                 const policy::Decision& decision, std::span<const uint8_t> matched_name,
                 HitVia via) noexcept {
   try {
-    if (decision.source != policy::Source::list || decision.list == nullptr) return;
+    if (decision.source != policy::Source::list || decision.list == nullptr)
+      return;
     const std::string entry = trie::text_from_wire(decision.entry);
     instance.counters().count(decision.list_index, decision.action);
     instance.counters().count_entry(decision.list_index, entry);
-    if (instance.hit_log() == nullptr && !instance.hit_log_to_resolver_log()) return;
+    if (instance.hit_log() == nullptr && !instance.hit_log_to_resolver_log())
+      return;
 
     char qtype[32];
     sldns_wire2str_type_buf(qstate->qinfo.qtype, qtype, sizeof(qtype));
@@ -43,7 +46,8 @@ void report_hit(Instance& instance, const module_qstate* qstate, const policy::C
     line.raw("{\"time\":\"");
     append_timestamp(line);
     line.raw("\",\"client\":").json_string(client.address().to_string());
-    line.raw(",\"qname\":").json_string(trie::text_from_wire({qstate->qinfo.qname, qstate->qinfo.qname_len}));
+    line.raw(",\"qname\":")
+        .json_string(trie::text_from_wire({qstate->qinfo.qname, qstate->qinfo.qname_len}));
     line.raw(",\"qtype\":").json_string(qtype);
     line.raw(",\"list\":").json_string(decision.list->name);
     line.raw(",\"entry\":").json_string(entry);

@@ -29,7 +29,8 @@ void log_from_policy(policy::Level level, const std::string& message) {
 
 std::vector<std::string> list_names(const policy::Config& config) {
   std::vector<std::string> names;
-  for (const auto& list : config.lists) names.push_back(list.name);
+  for (const auto& list : config.lists)
+    names.push_back(list.name);
   return names;
 }
 
@@ -52,14 +53,17 @@ Instance::Instance(module_env* env, int id) : env_(env), id_(id), engine_(&log_f
   }
   // Per-client decisions need per-client mesh states: identical queries from
   // different clients would otherwise share one decision.
-  if (config.client_scoped()) env_->unique_mesh = 1;
+  if (config.client_scoped())
+    env_->unique_mesh = 1;
 
   // Before start(): the swap hook below may fire as soon as the watcher runs.
   window_watch_ = std::make_unique<WindowWatch>(env_, [this] { return engine_.snapshot(); });
   engine_.set_on_swap([this](std::shared_ptr<const policy::Snapshot> old,
                              std::shared_ptr<const policy::Snapshot> now) {
-    if (now) purge_after_swap(old.get(), *now);
-    if (window_watch_) window_watch_->rescan();
+    if (now)
+      purge_after_swap(old.get(), *now);
+    if (window_watch_)
+      window_watch_->rescan();
   });
   engine_.start(std::move(config));
   // The cache survives `unbound-control reload_keep_cache`: treat whatever is in
@@ -85,23 +89,27 @@ Instance::~Instance() {
     stopping_ = true;
   }
   stats_cv_.notify_all();
-  if (stats_thread_.joinable()) stats_thread_.join();
+  if (stats_thread_.joinable())
+    stats_thread_.join();
   engine_.stop();
   window_watch_.reset();
-  if (!stats_file_.empty()) write_stats();
+  if (!stats_file_.empty())
+    write_stats();
   log_summary();
 }
 
 void Instance::purge_after_swap(const policy::Snapshot* old, const policy::Snapshot& now) {
   const int64_t at = now.now();
   const size_t removed = purge_msg_cache(env_, [&](std::span<const uint8_t> name) {
-    return old != nullptr ? policy::newly_blocked(*old, now, name, at) : now.may_intercept(name, at);
+    return old != nullptr ? policy::newly_blocked(*old, now, name, at)
+                          : now.may_intercept(name, at);
   });
   // Always logged after a swap: it is also the moment the new generation is
   // fully in force (tests and operators wait for it).
   if (removed > 0 || old != nullptr) {
-    log_info("pangea: generation %llu in force: removed %zu cached answer(s) for newly listed names",
-             static_cast<unsigned long long>(now.generation()), removed);
+    log_info(
+        "pangea: generation %llu in force: removed %zu cached answer(s) for newly listed names",
+        static_cast<unsigned long long>(now.generation()), removed);
   }
 }
 
@@ -109,7 +117,8 @@ void Instance::stats_loop() {
   std::unique_lock lock(stats_mutex_);
   while (!stopping_) {
     stats_cv_.wait_for(lock, std::chrono::seconds(stats_interval_), [this] { return stopping_; });
-    if (stopping_) return;
+    if (stopping_)
+      return;
     lock.unlock();
     write_stats();
     lock.lock();
@@ -120,15 +129,17 @@ void Instance::write_stats() {
   try {
     std::vector<telemetry::ListGeneration> generations;
     for (const auto& status : engine_.status()) {
-      if (status.allowlist) continue;
+      if (status.allowlist)
+        continue;
       generations.push_back(telemetry::ListGeneration{status.name, status.loaded, status.serial,
                                                       status.build_time, status.entry_count,
                                                       status.load_time});
     }
     telemetry::HitLogCounters hit_counters;
-    if (hit_log_) hit_counters = hit_log_->counters();
-    const std::string text =
-        telemetry::render_prometheus(counters_->read(), generations, hit_log_ ? &hit_counters : nullptr);
+    if (hit_log_)
+      hit_counters = hit_log_->counters();
+    const std::string text = telemetry::render_prometheus(counters_->read(), generations,
+                                                          hit_log_ ? &hit_counters : nullptr);
     std::string error;
     if (!telemetry::write_prometheus_file(stats_file_, text, error)) {
       log_err("pangea: statistics: %s", error.c_str());
@@ -144,7 +155,8 @@ void Instance::log_summary() const {
     std::string line;
     uint64_t total = 0;
     for (size_t a = 1; a < telemetry::kActionCount; ++a) {
-      if (snap.hits[l][a] == 0) continue;
+      if (snap.hits[l][a] == 0)
+        continue;
       total += snap.hits[l][a];
       line += " " + std::string(trie::to_string(static_cast<trie::Action>(a))) + "=" +
               std::to_string(snap.hits[l][a]);

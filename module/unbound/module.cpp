@@ -125,7 +125,8 @@ RenderedHole render_sinkhole(const policy::Snapshot& snapshot, const policy::Dec
 // the landing name itself so the client gets the whole chain, as RPZ's CNAME
 // action does. Returns false to fall back to answering with the CNAME alone.
 bool start_landing(module_qstate* qstate, const Sinkhole& hole) {
-  if (hole.cname_target.empty() || qstate->qinfo.qtype == LDNS_RR_TYPE_CNAME) return false;
+  if (hole.cname_target.empty() || qstate->qinfo.qtype == LDNS_RR_TYPE_CNAME)
+    return false;
   query_info landing{};
   landing.qname = const_cast<uint8_t*>(hole.cname_target.data());
   landing.qname_len = hole.cname_target.size();
@@ -135,7 +136,9 @@ bool start_landing(module_qstate* qstate, const Sinkhole& hole) {
   return qstate->env->attach_sub(qstate, &landing, BIT_RD, 0, 0, &sub) != 0;
 }
 
-void finish(module_qstate* qstate, int id) { qstate->ext_state[id] = module_finished; }
+void finish(module_qstate* qstate, int id) {
+  qstate->ext_state[id] = module_finished;
+}
 
 // The status name's TXT records: one per list, for monitoring from outside.
 bool answer_status(const policy::Snapshot& snapshot, module_qstate* qstate) {
@@ -168,30 +171,39 @@ bool is_status_name(const policy::Snapshot& snapshot, const module_qstate* qstat
 // answered; false to pass the query on.
 bool enforce_on_query(Instance& instance, module_qstate* qstate, int id) {
   const auto snapshot = instance.snapshot();
-  if (!snapshot) return false;
+  if (!snapshot)
+    return false;
   if (is_status_name(*snapshot, qstate)) {
-    if (!answer_status(*snapshot, qstate)) qstate->ext_state[id] = module_error;
-    else finish(qstate, id);
+    if (!answer_status(*snapshot, qstate))
+      qstate->ext_state[id] = module_error;
+    else
+      finish(qstate, id);
     return true;
   }
   const std::span<const uint8_t> qname{qstate->qinfo.qname, qstate->qinfo.qname_len};
   const policy::Client client = client_of(qstate);
-  const policy::Decision decision = snapshot->decide(qname, qstate->qinfo.qtype, client, snapshot->now());
+  const policy::Decision decision =
+      snapshot->decide(qname, qstate->qinfo.qtype, client, snapshot->now());
   // An answer that depends on who asked must never be served to someone else
   // from the shared cache.
-  if (decision.client_dependent) qstate->no_cache_store = 1;
+  if (decision.client_dependent)
+    qstate->no_cache_store = 1;
   if (decision.failed) {
     log_err("pangea: decision failed for a query; resolving it normally");
     return false;
   }
-  if (!decision.matched()) return false;
-  if (decision.is_hit()) report_hit(instance, qstate, client, decision, qname, HitVia::query_name);
-  if (!decision.intercepts() || decision.list == nullptr) return false;
+  if (!decision.matched())
+    return false;
+  if (decision.is_hit())
+    report_hit(instance, qstate, client, decision, qname, HitVia::query_name);
+  if (!decision.intercepts() || decision.list == nullptr)
+    return false;
 
   RenderedHole rendered = render_sinkhole(*snapshot, decision);
   const SinkholeSite site{qname, decision.labels, {}};
   if (rendered.hole.kind == SinkholeKind::cname) {
-    auto* pending = static_cast<PendingLanding*>(regional_alloc_zero(qstate->region, sizeof(PendingLanding)));
+    auto* pending =
+        static_cast<PendingLanding*>(regional_alloc_zero(qstate->region, sizeof(PendingLanding)));
     if (pending != nullptr && answer_with_sinkhole(qstate, rendered.hole, site) &&
         start_landing(qstate, rendered.hole)) {
       // The CNAME answer is complete; keep it until the landing name resolves.
@@ -213,22 +225,28 @@ bool enforce_on_query(Instance& instance, module_qstate* qstate, int id) {
 // After resolution: a name that is not listed but CNAMEs into a listed one is
 // blocked as the target would be, and the hit is attributed to the target.
 void enforce_on_chain(Instance& instance, module_qstate* qstate, int id) {
-  if (qstate->return_msg == nullptr || qstate->return_rcode != LDNS_RCODE_NOERROR) return;
+  if (qstate->return_msg == nullptr || qstate->return_rcode != LDNS_RCODE_NOERROR)
+    return;
   const auto snapshot = instance.snapshot();
-  if (!snapshot) return;
+  if (!snapshot)
+    return;
   const policy::Client client = client_of(qstate);
   const int64_t now = snapshot->now();
   walk_cname_chain(qstate->return_msg, [&](const ChainLink& link) {
-    const policy::Decision decision = snapshot->decide(link.target, qstate->qinfo.qtype, client, now);
+    const policy::Decision decision =
+        snapshot->decide(link.target, qstate->qinfo.qtype, client, now);
     if (decision.client_dependent) {
       // Too late for no_cache_store: the iterator has stored the chain already.
       purge_name(qstate->env, {qstate->qinfo.qname, qstate->qinfo.qname_len}, qstate->qinfo.qtype,
                  qstate->qinfo.qclass);
       purge_name(qstate->env, link.target, qstate->qinfo.qtype, qstate->qinfo.qclass);
     }
-    if (!decision.matched() || decision.failed) return false;
-    if (decision.is_hit()) report_hit(instance, qstate, client, decision, link.target, HitVia::cname_chain);
-    if (!decision.intercepts() || decision.list == nullptr) return decision.policy == trie::Policy::allow;
+    if (!decision.matched() || decision.failed)
+      return false;
+    if (decision.is_hit())
+      report_hit(instance, qstate, client, decision, link.target, HitVia::cname_chain);
+    if (!decision.intercepts() || decision.list == nullptr)
+      return decision.policy == trie::Policy::allow;
 
     // The iterator cached the chain and the target under their own names; a
     // later query must reach us again rather than be answered from cache.
@@ -239,10 +257,12 @@ void enforce_on_chain(Instance& instance, module_qstate* qstate, int id) {
     // Keep copies of the chain: the sinkhole replaces return_msg.
     const dns_msg* resolved = qstate->return_msg;
     RenderedHole rendered = render_sinkhole(*snapshot, decision);
-    if (rendered.hole.kind == SinkholeKind::cname) rendered.hole.kind = SinkholeKind::nxdomain;
-    const SinkholeSite site{link.target, decision.labels,
-                            {resolved->rep->rrsets, link.rrsets_before}};
-    if (!answer_with_sinkhole(qstate, rendered.hole, site)) qstate->ext_state[id] = module_error;
+    if (rendered.hole.kind == SinkholeKind::cname)
+      rendered.hole.kind = SinkholeKind::nxdomain;
+    const SinkholeSite site{
+        link.target, decision.labels, {resolved->rep->rrsets, link.rrsets_before}};
+    if (!answer_with_sinkhole(qstate, rendered.hole, site))
+      qstate->ext_state[id] = module_error;
     return true;
   });
 }
@@ -275,7 +295,8 @@ __attribute__((visibility("default"))) int init(module_env* env, int id) noexcep
 __attribute__((visibility("default"))) void deinit(module_env* env, int id) noexcept {
   try {
     auto* dynlib = static_cast<dynlibmod_env*>(env->modinfo[id]);
-    if (dynlib == nullptr) return;
+    if (dynlib == nullptr)
+      return;
     delete static_cast<Instance*>(dynlib->dyn_env);
     dynlib->dyn_env = nullptr;
     log_info("pangea: module instance %d stopped", id);
@@ -303,7 +324,8 @@ __attribute__((visibility("default"))) void operate(module_qstate* qstate, modul
       return;
     }
     if (event == module_event_new || event == module_event_pass) {
-      if (!enforce_on_query(*instance, qstate, id)) qstate->ext_state[id] = module_wait_module;
+      if (!enforce_on_query(*instance, qstate, id))
+        qstate->ext_state[id] = module_wait_module;
       return;
     }
     if (event == module_event_moddone) {
@@ -323,7 +345,8 @@ __attribute__((visibility("default"))) void inform_super(module_qstate* qstate, 
   using namespace pangea::unbound;
   try {
     auto* pending = static_cast<PendingLanding*>(super->minfo[id]);
-    if (pending == nullptr || pending->answer == nullptr) return;
+    if (pending == nullptr || pending->answer == nullptr)
+      return;
     append_landing(super, pending->answer, qstate);
   } catch (...) {
     log_exception("inform_super (answering with the CNAME alone)");

@@ -18,7 +18,8 @@ WindowWatch::~WindowWatch() {
     stopping_ = true;
   }
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable())
+    thread_.join();
 }
 
 void WindowWatch::rescan() {
@@ -42,13 +43,18 @@ void WindowWatch::run() {
     if (snapshot) {
       const int64_t now = snapshot->now();
       boundary = snapshot->next_transition(now);
-      if (boundary) sleep_seconds = std::clamp<int64_t>(*boundary - now, 0, kMaxSleepSeconds);
+      if (boundary)
+        sleep_seconds = std::clamp<int64_t>(*boundary - now, 0, kMaxSleepSeconds);
     }
-    wake_.wait_for(lock, std::chrono::seconds(sleep_seconds), [this] { return stopping_ || rescan_; });
-    if (stopping_) return;
-    if (rescan_ || !snapshot || !boundary) continue;
+    wake_.wait_for(lock, std::chrono::seconds(sleep_seconds),
+                   [this] { return stopping_ || rescan_; });
+    if (stopping_)
+      return;
+    if (rescan_ || !snapshot || !boundary)
+      continue;
     const int64_t now = snapshot->now();
-    if (now < *boundary) continue;
+    if (now < *boundary)
+      continue;
     lock.unlock();
     try {
       // Answers cached before the boundary for names it now blocks.

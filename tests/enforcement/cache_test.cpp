@@ -50,7 +50,8 @@ std::string hit_log(const TestResolver& r) {
 
 }  // namespace
 
-TEST_CASE("a cached name is blocked by the very next query after its list is loaded", "[enforce][cache]") {
+TEST_CASE("a cached name is blocked by the very next query after its list is loaded",
+          "[enforce][cache]") {
   TestResolver r(watched_list({block("cheap-pills.example")}));
   REQUIRE(r.query("www.test", "A").answer_rdata("A") == Strings{"192.0.2.1"});
   REQUIRE(r.query("multi.test", "A").rcode == "NOERROR");
@@ -137,7 +138,8 @@ TEST_CASE("a cached CNAME chain into a newly listed name is blocked after the sw
 
 TEST_CASE("names not listed get exactly the answers of a resolver without the module",
           "[enforce][passthrough-equality]") {
-  ResolverOptions with_module = watched_list({block("cheap-pills.example"), block("pharma-test.example")});
+  ResolverOptions with_module =
+      watched_list({block("cheap-pills.example"), block("pharma-test.example")});
   ResolverOptions without_module;
   without_module.module_config = "validator iterator";
   TestResolver pangea(with_module);
@@ -148,12 +150,18 @@ TEST_CASE("names not listed get exactly the answers of a resolver without the mo
     const char* type;
     Transport transport;
   } questions[] = {
-      {"www.test", "A", Transport::udp},       {"www.test", "AAAA", Transport::udp},
-      {"www.test", "TXT", Transport::udp},     {"test", "MX", Transport::udp},
-      {"multi.test", "A", Transport::udp},     {"nothere.test", "A", Transport::udp},
-      {"www.test", "MX", Transport::udp},      {"ent.test", "A", Transport::udp},
-      {"x.wild.test", "A", Transport::udp},    {"good-alias.test", "A", Transport::udp},
-      {"loop1.test", "A", Transport::udp},     {"big.test", "TXT", Transport::tcp},
+      {"www.test", "A", Transport::udp},
+      {"www.test", "AAAA", Transport::udp},
+      {"www.test", "TXT", Transport::udp},
+      {"test", "MX", Transport::udp},
+      {"multi.test", "A", Transport::udp},
+      {"nothere.test", "A", Transport::udp},
+      {"www.test", "MX", Transport::udp},
+      {"ent.test", "A", Transport::udp},
+      {"x.wild.test", "A", Transport::udp},
+      {"good-alias.test", "A", Transport::udp},
+      {"loop1.test", "A", Transport::udp},
+      {"big.test", "TXT", Transport::tcp},
       {"notcheap-pills.example", "A", Transport::udp},
       {"cheap-pills.example.test", "A", Transport::udp},
   };

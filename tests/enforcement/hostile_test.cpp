@@ -20,7 +20,8 @@ ResolverOptions hostile_setup() {
   options.pangea_config =
       "version: 1\n"
       "lists:\n"
-      "  - { name: fr, file: fr.pbl, action: nxdomain, ede: { code: censored, text: \"{entry}\" } }\n"
+      "  - { name: fr, file: fr.pbl, action: nxdomain, ede: { code: censored, text: \"{entry}\" } "
+      "}\n"
       "hit_log: { file: hits.log, rate: 0 }\n";
   return options;
 }
@@ -40,7 +41,8 @@ std::vector<std::string> hit_lines(const TestResolver& r, size_t expected) {
       lines.push_back(text.substr(start, nl - start));
       start = nl + 1;
     }
-    if (lines.size() >= expected) break;
+    if (lines.size() >= expected)
+      break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return lines;
@@ -52,8 +54,8 @@ TEST_CASE("an escaped dot inside a label never matches across a label boundary",
   TestResolver r(hostile_setup());
   // One label "cheap-pills.example" directly under the root, and a label
   // "www.cheap-pills" under example: neither is cheap-pills.example or under it.
-  for (const char* name : {"cheap-pills\\.example", "www\\.cheap-pills.example",
-                           "cheap-pills\\.example.example"}) {
+  for (const char* name :
+       {"cheap-pills\\.example", "www\\.cheap-pills.example", "cheap-pills\\.example.example"}) {
     QueryOptions quick;
     quick.timeout = std::chrono::milliseconds(1500);
     auto a = r.client().try_query(name, "A", quick);
@@ -95,8 +97,8 @@ TEST_CASE("a name of maximum length under a listed name is blocked", "[hostile]"
   TestResolver r(hostile_setup());
   // 255 octets in wire form: 3 labels of 63, one of 37, then cheap-pills.example.
   const std::string l63(63, 'a');
-  const std::string name = l63 + "." + l63 + "." + l63 + "." + std::string(41, 'b') +
-                           ".cheap-pills.example";
+  const std::string name =
+      l63 + "." + l63 + "." + l63 + "." + std::string(41, 'b') + ".cheap-pills.example";
   Response a = r.query(name, "A");
   INFO(a);
   CHECK(blocked_by_us(a));

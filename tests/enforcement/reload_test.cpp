@@ -20,12 +20,13 @@ namespace {
 ResolverOptions watched(const std::string& list_extra = "") {
   ResolverOptions options;
   options.files["fr.pbl"] = compile_list({block("cheap-pills.example")}, 10);
-  options.pangea_config = "version: 1\n"
-                          "lists:\n"
-                          "  - { name: fr, file: fr.pbl, action: nxdomain" +
-                          list_extra +
-                          " }\n"
-                          "reload: { interval_ms: 50 }\n";
+  options.pangea_config =
+      "version: 1\n"
+      "lists:\n"
+      "  - { name: fr, file: fr.pbl, action: nxdomain" +
+      list_extra +
+      " }\n"
+      "reload: { interval_ms: 50 }\n";
   return options;
 }
 
@@ -110,7 +111,8 @@ TEST_CASE("with a pinned key, unsigned and wrongly signed lists are refused", "[
   };
   ResolverOptions options = watched(", keys: [cert.pub]");
   options.files["cert.pub"] = cert.public_pem;
-  options.files["fr.pbl"] = sign(compile_list({block("cheap-pills.example")}, 10), cert.private_pem);
+  options.files["fr.pbl"] =
+      sign(compile_list({block("cheap-pills.example")}, 10), cert.private_pem);
   TestResolver r(options);
   REQUIRE(blocks(r, "www.cheap-pills.example"));
 
@@ -137,7 +139,8 @@ TEST_CASE("an unsigned list does not start when a key is pinned", "[reload][trus
   }
 }
 
-TEST_CASE("a missing required list stops Unbound from starting, with the reason", "[reload][startup]") {
+TEST_CASE("a missing required list stops Unbound from starting, with the reason",
+          "[reload][startup]") {
   ResolverOptions options = watched();
   options.files.erase("fr.pbl");
   options.startup_timeout = std::chrono::milliseconds(3000);

@@ -25,21 +25,24 @@ QueryOptions from(const char* address) {
 ResolverOptions scoped(const std::string& clients) {
   ResolverOptions options;
   options.files["fr.pbl"] = compile_list({block("cheap-pills.example")});
-  options.pangea_config = "version: 1\n"
-                          "geoip: { database: \"" PANGEA_TEST_COUNTRIES_MMDB "\" }\n"
-                          "lists:\n"
-                          "  - name: fr\n"
-                          "    file: fr.pbl\n"
-                          "    action: nxdomain\n"
-                          "    clients: " +
-                          clients + "\n";
+  options.pangea_config =
+      "version: 1\n"
+      "geoip: { database: \"" PANGEA_TEST_COUNTRIES_MMDB
+      "\" }\n"
+      "lists:\n"
+      "  - name: fr\n"
+      "    file: fr.pbl\n"
+      "    action: nxdomain\n"
+      "    clients: " +
+      clients + "\n";
   return options;
 }
 
 bool blocked(const TestResolver& r, const char* client) {
   Response a = r.query("www.cheap-pills.example", "A", from(client));
   INFO("client " << client << "\n" << a);
-  if (a.rcode == "NXDOMAIN") return true;
+  if (a.rcode == "NXDOMAIN")
+    return true;
   CHECK(a.answer_rdata("A") == kRealAddress);
   return false;
 }

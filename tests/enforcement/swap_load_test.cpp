@@ -42,7 +42,8 @@ void write_atomically(const std::filesystem::path& path, const std::string& byte
 long proc_status_kb(pid_t pid, const std::string& key) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   for (std::string line; std::getline(in, line);) {
-    if (line.rfind(key + ":", 0) == 0) return std::stol(line.substr(key.size() + 1));
+    if (line.rfind(key + ":", 0) == 0)
+      return std::stol(line.substr(key.size() + 1));
   }
   return -1;
 }
@@ -58,7 +59,8 @@ long open_fds(pid_t pid) {
   long count = 0;
   const std::string dir = "/proc/" + std::to_string(pid) + "/fd";
   if (DIR* d = opendir(dir.c_str())) {
-    while (readdir(d) != nullptr) ++count;
+    while (readdir(d) != nullptr)
+      ++count;
     closedir(d);
   }
   return count;
@@ -70,7 +72,8 @@ TEST_CASE("hundreds of list swaps under load: no failed query, bad files refused
   const auto cert = pangea::trie::generate_key_pair();
   const auto stranger = pangea::trie::generate_key_pair();
   // Generation A blocks cheap-pills.example, generation B blocks www.test.
-  const std::string good_a = sign(compile_list({block("cheap-pills.example")}, 1), cert.private_pem);
+  const std::string good_a =
+      sign(compile_list({block("cheap-pills.example")}, 1), cert.private_pem);
   const std::string good_b = sign(compile_list({block("www.test")}, 1), cert.private_pem);
   std::string corrupt = good_b;
   corrupt[corrupt.size() / 2] = static_cast<char>(corrupt[corrupt.size() / 2] ^ 0x01);
@@ -84,7 +87,8 @@ TEST_CASE("hundreds of list swaps under load: no failed query, bad files refused
   options.pangea_config =
       "version: 1\n"
       "lists:\n"
-      "  - { name: fr, file: fr.pbl, action: nxdomain, keys: [cert.pub], refuse_older_serial: false }\n"
+      "  - { name: fr, file: fr.pbl, action: nxdomain, keys: [cert.pub], refuse_older_serial: "
+      "false }\n"
       "reload: { interval_ms: 10 }\n";
   options.verbosity = 0;
   TestResolver r(options);
@@ -96,7 +100,8 @@ TEST_CASE("hundreds of list swaps under load: no failed query, bad files refused
   std::mutex problem_mutex;
   auto note = [&](const std::string& what) {
     std::lock_guard lock(problem_mutex);
-    if (first_problem.empty()) first_problem = what;
+    if (first_problem.empty())
+      first_problem = what;
   };
   // Two steady clients: each answer must belong to generation A or B.
   auto client = [&](const char* name, const char* real_address) {
@@ -128,7 +133,8 @@ TEST_CASE("hundreds of list swaps under load: no failed query, bad files refused
 
   std::thread a(client, "www.cheap-pills.example", "198.51.100.7");
   std::thread b(client, "www.test", "192.0.2.1");
-  const std::string* rotation[] = {&good_b, &corrupt, &good_a, &truncated, &good_b, &wrong_key, &good_a};
+  const std::string* rotation[] = {&good_b, &corrupt,   &good_a, &truncated,
+                                   &good_b, &wrong_key, &good_a};
   constexpr int kSwaps = 210;
   for (int i = 0; i < kSwaps; ++i) {
     write_atomically(r.path("fr.pbl"), *rotation[i % 7]);
@@ -139,7 +145,8 @@ TEST_CASE("hundreds of list swaps under load: no failed query, bad files refused
   b.join();
 
   INFO("answered " << answered << ", failed " << failed << ", mismatched " << mismatched << "\n"
-                   << first_problem << "\n" << r.log_tail());
+                   << first_problem << "\n"
+                   << r.log_tail());
   CHECK(answered > 200);
   CHECK(failed == 0);
   CHECK(mismatched == 0);
@@ -156,7 +163,8 @@ TEST_CASE("hundreds of list swaps under load: no failed query, bad files refused
   const long rss_after = proc_status_kb(pid, "VmRSS");
   const long fds_after = open_fds(pid);
   CHECK(fds_after <= fds_before + 2);
-  if (!sanitized_unbound()) CHECK(rss_after < rss_before + 8 * 1024);
+  if (!sanitized_unbound())
+    CHECK(rss_after < rss_before + 8 * 1024);
   // The last file is generation A: it is in force.
   CHECK(r.query("www.cheap-pills.example", "A").rcode == "NXDOMAIN");
 }
@@ -182,5 +190,6 @@ TEST_CASE("a hundred unbound-control reloads in a row fail no query", "[swap][re
     REQUIRE(r.query("www.test", "A", patient).rcode == "NOERROR");
   }
   CHECK(open_fds(pid) <= fds_before + 2);
-  if (!sanitized_unbound()) CHECK(proc_status_kb(pid, "VmRSS") < rss_before + 16 * 1024);
+  if (!sanitized_unbound())
+    CHECK(proc_status_kb(pid, "VmRSS") < rss_before + 16 * 1024);
 }

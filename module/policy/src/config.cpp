@@ -556,10 +556,9 @@ Config parse_config(std::string_view text, const std::string& file, const Enviro
   Config config;
   config.path = file;
   const Value top{root, root.Mark(), ""};
-  Parser::Map map(
-      p, top,
-      {"version", "defaults", "lists", "allowlist", "geoip", "reload", "soa", "hit_log", "stats",
-       "status_name"});
+  Parser::Map map(p, top,
+                  {"version", "defaults", "lists", "allowlist", "geoip", "reload", "soa", "hit_log",
+                   "stats", "status_name"});
   const Value version = map.require("version", "version: 1");
   if (!version.node.IsScalar() || version.node.Tag() != "?" || version.node.Scalar() != "1") {
     p.expected(version, "1 (the only version of this format)");

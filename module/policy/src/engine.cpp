@@ -51,7 +51,6 @@ void Engine::set_on_swap(SwapHook hook) {
   on_swap_ = std::move(hook);
 }
 
-
 void Engine::log(Level level, const std::string& message) const {
   if (!logger_)
     return;

@@ -13,7 +13,8 @@ Counters::Counters(std::vector<std::string> list_names, size_t top_capacity)
 
 void Counters::count(size_t list_index, trie::Action action) noexcept {
   const auto a = static_cast<size_t>(action);
-  if (list_index >= lists_.size() || a >= kActionCount) return;
+  if (list_index >= lists_.size() || a >= kActionCount)
+    return;
   hits_[list_index * kActionCount + a].fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -36,8 +37,9 @@ void Counters::count_entry(size_t list_index, std::string_view entry) noexcept {
     }
     // Space-Saving: the new entry replaces the least hit and inherits its count,
     // which bounds the over-estimate of any reported count by the minimum.
-    auto least = std::min_element(top_.begin(), top_.end(),
-                                  [](const TopSlot& a, const TopSlot& b) { return a.hits < b.hits; });
+    auto least = std::min_element(top_.begin(), top_.end(), [](const TopSlot& a, const TopSlot& b) {
+      return a.hits < b.hits;
+    });
     least->list = list_index;
     least->entry.assign(entry);
     ++least->hits;
@@ -58,8 +60,8 @@ CountersSnapshot Counters::read() const {
   {
     std::lock_guard lock(top_mutex_);
     for (const auto& slot : top_) {
-      out.top.push_back(EntryHits{slot.list < lists_.size() ? lists_[slot.list] : "?", slot.entry,
-                                  slot.hits});
+      out.top.push_back(
+          EntryHits{slot.list < lists_.size() ? lists_[slot.list] : "?", slot.entry, slot.hits});
     }
   }
   std::sort(out.top.begin(), out.top.end(),

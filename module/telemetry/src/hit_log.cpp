@@ -16,25 +16,30 @@ namespace {
 
 int open_append(const std::string& path, uint64_t& inode) {
   int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-  if (fd < 0) return -1;
+  if (fd < 0)
+    return -1;
   struct stat st {};
-  if (::fstat(fd, &st) == 0) inode = st.st_ino;
+  if (::fstat(fd, &st) == 0)
+    inode = st.st_ino;
   return fd;
 }
 
 // Largest prefix of `text` of at most `limit` bytes that does not cut a UTF-8
 // sequence in half.
 size_t utf8_prefix(std::string_view text, size_t limit) {
-  if (text.size() <= limit) return text.size();
+  if (text.size() <= limit)
+    return text.size();
   size_t end = limit;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xc0) == 0x80) --end;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xc0) == 0x80)
+    --end;
   return end;
 }
 
 }  // namespace
 
 HitLog::HitLog(HitLogOptions options) : options_(std::move(options)) {
-  if (options_.queue_slots == 0) options_.queue_slots = 1;
+  if (options_.queue_slots == 0)
+    options_.queue_slots = 1;
   fd_ = open_append(options_.path, inode_);
   if (fd_ < 0) {
     throw std::runtime_error("cannot open hit log " + options_.path + ": " + std::strerror(errno));
@@ -49,8 +54,10 @@ HitLog::~HitLog() {
     stopping_ = true;
   }
   wake_.notify_one();
-  if (writer_.joinable()) writer_.join();
-  if (fd_ >= 0) ::close(fd_);
+  if (writer_.joinable())
+    writer_.join();
+  if (fd_ >= 0)
+    ::close(fd_);
 }
 
 bool HitLog::admit(int64_t now_second) noexcept {
@@ -97,11 +104,13 @@ HitLogCounters HitLog::counters() const noexcept {
 
 void HitLog::reopen_if_rotated() {
   struct stat st {};
-  if (::stat(options_.path.c_str(), &st) == 0 && st.st_ino == inode_) return;
+  if (::stat(options_.path.c_str(), &st) == 0 && st.st_ino == inode_)
+    return;
   // Renamed or deleted by logrotate: start a new file at the configured path.
   uint64_t inode = 0;
   int fd = open_append(options_.path, inode);
-  if (fd < 0) return;  // keep writing to the old descriptor rather than lose lines
+  if (fd < 0)
+    return;  // keep writing to the old descriptor rather than lose lines
   ::close(fd_);
   fd_ = fd;
   inode_ = inode;
@@ -117,7 +126,8 @@ void HitLog::write_batch(const std::vector<Slot>& batch, size_t count) {
   while (done < count) {
     const int chunk = static_cast<int>(std::min<size_t>(count - done, IOV_MAX));
     if (::writev(fd_, iov.data() + done, chunk) < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR)
+        continue;
       write_errors_.fetch_add(count - done, std::memory_order_relaxed);
       return;
     }
@@ -147,8 +157,10 @@ void HitLog::run() {
       reopen_if_rotated();
       last_rotation_check = now;
     }
-    if (taken > 0) write_batch(batch, taken);
-    if (stopping) return;
+    if (taken > 0)
+      write_batch(batch, taken);
+    if (stopping)
+      return;
   }
 }
 
@@ -185,7 +197,8 @@ LineBuffer& LineBuffer::number(uint64_t value) noexcept {
     digits[n++] = static_cast<char>('0' + value % 10);
     value /= 10;
   } while (value != 0);
-  while (n > 0) raw({&digits[--n], 1});
+  while (n > 0)
+    raw({&digits[--n], 1});
   return *this;
 }
 

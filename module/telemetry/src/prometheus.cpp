@@ -2,7 +2,6 @@
 
 #include "pangea/files/atomic_file.h"
 
-
 namespace pangea::telemetry {
 namespace {
 
@@ -40,7 +39,8 @@ std::string render_prometheus(const CountersSnapshot& counters,
                               const std::vector<ListGeneration>& generations,
                               const HitLogCounters* hit_log) {
   std::string out;
-  header(out, "pangea_hits_total", "counter", "Queries that matched a list entry, by list and action.");
+  header(out, "pangea_hits_total", "counter",
+         "Queries that matched a list entry, by list and action.");
   for (size_t l = 0; l < counters.lists.size(); ++l) {
     for (size_t a = 1; a < kActionCount; ++a) {
       out += "pangea_hits_total{list=\"" + label(counters.lists[l]) + "\",action=\"" +
@@ -48,10 +48,11 @@ std::string render_prometheus(const CountersSnapshot& counters,
              std::to_string(counters.hits[l][a]) + "\n";
     }
   }
-  header(out, "pangea_entry_hits", "gauge", "Approximate hits of the most hit entries (Space-Saving).");
+  header(out, "pangea_entry_hits", "gauge",
+         "Approximate hits of the most hit entries (Space-Saving).");
   for (const auto& top : counters.top) {
-    out += "pangea_entry_hits{list=\"" + label(top.list) + "\",entry=\"" + label(top.entry) + "\"} " +
-           std::to_string(top.hits) + "\n";
+    out += "pangea_entry_hits{list=\"" + label(top.list) + "\",entry=\"" + label(top.entry) +
+           "\"} " + std::to_string(top.hits) + "\n";
   }
   header(out, "pangea_list_loaded", "gauge", "1 when the list has a verified generation loaded.");
   for (const auto& g : generations) {
@@ -68,7 +69,8 @@ std::string render_prometheus(const CountersSnapshot& counters,
   for (const auto& f : unsigned_fields) {
     header(out, f.name, "gauge", f.help);
     for (const auto& g : generations) {
-      out += std::string(f.name) + "{list=\"" + label(g.list) + "\"} " + std::to_string(g.*f.field) + "\n";
+      out += std::string(f.name) + "{list=\"" + label(g.list) + "\"} " +
+             std::to_string(g.*f.field) + "\n";
     }
   }
   header(out, "pangea_list_build_time_seconds", "gauge", "Build time of the loaded generation.");
@@ -76,14 +78,16 @@ std::string render_prometheus(const CountersSnapshot& counters,
     out += "pangea_list_build_time_seconds{list=\"" + label(g.list) + "\"} " +
            std::to_string(g.build_time) + "\n";
   }
-  header(out, "pangea_list_load_time_seconds", "gauge", "When the loaded generation was swapped in.");
+  header(out, "pangea_list_load_time_seconds", "gauge",
+         "When the loaded generation was swapped in.");
   for (const auto& g : generations) {
     out += "pangea_list_load_time_seconds{list=\"" + label(g.list) + "\"} " +
            std::to_string(g.load_time) + "\n";
   }
   if (hit_log != nullptr) {
     header(out, "pangea_hit_log_lines_total", "counter", "Hit-log lines by outcome.");
-    out += "pangea_hit_log_lines_total{outcome=\"written\"} " + std::to_string(hit_log->written) + "\n";
+    out += "pangea_hit_log_lines_total{outcome=\"written\"} " + std::to_string(hit_log->written) +
+           "\n";
     out += "pangea_hit_log_lines_total{outcome=\"dropped_rate\"} " +
            std::to_string(hit_log->dropped_rate) + "\n";
     out += "pangea_hit_log_lines_total{outcome=\"dropped_queue\"} " +
@@ -97,7 +101,8 @@ std::string render_prometheus(const CountersSnapshot& counters,
   return out;
 }
 
-bool write_prometheus_file(const std::string& path, const std::string& content, std::string& error) {
+bool write_prometheus_file(const std::string& path, const std::string& content,
+                           std::string& error) {
   return files::write_file_atomic(
       path, {reinterpret_cast<const uint8_t*>(content.data()), content.size()}, 0644, error);
 }

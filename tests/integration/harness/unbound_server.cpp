@@ -18,7 +18,6 @@ std::string quoted(const std::filesystem::path& p) {
   return "\"" + p.string() + "\"";
 }
 
-
 // The sanitizer build's module needs its runtime loaded first in an
 // uninstrumented Unbound: ./test sets PANGEA_UNBOUND_PRELOAD to libasan and
 // libstdc++ (ASan's __cxa_throw interceptor must find libstdc++ at start, not
@@ -109,8 +108,11 @@ UnboundServer::UnboundServer(const TempDir& dir, UnboundOptions options)
           options_.control_port = pick_free_port("127.0.0.1");
         }
         TempDir::write_file(config_, render_unbound_config(options_, dir_));
-        return ProcessSpec{kUnboundBinary, {"-d", "-c", config_.string()},
-                           with_sanitizer_runtime(options_.environment), stderr_, dir_};
+        return ProcessSpec{kUnboundBinary,
+                           {"-d", "-c", config_.string()},
+                           with_sanitizer_runtime(options_.environment),
+                           stderr_,
+                           dir_};
       }()) {
   // Any answer means the listener is up; localhost. is a built-in local zone,
   // so this does not depend on the upstream or the module.

@@ -354,4 +354,3 @@ TEST_CASE("open_list applies the configuration's checks", "[engine]") {
   CHECK_FALSE(open_list(config, nullptr, error));
   CHECK_FALSE(error.empty());
 }
-

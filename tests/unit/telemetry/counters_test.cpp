@@ -26,18 +26,23 @@ TEST_CASE("counters are exact under concurrent workers", "[counters]") {
   std::vector<std::thread> workers;
   for (int t = 0; t < 4; ++t) {
     workers.emplace_back([&] {
-      for (int i = 0; i < 10000; ++i) counters.count(0, Action::nodata);
+      for (int i = 0; i < 10000; ++i)
+        counters.count(0, Action::nodata);
     });
   }
-  for (auto& w : workers) w.join();
+  for (auto& w : workers)
+    w.join();
   CHECK(counters.read().hits[0][static_cast<size_t>(Action::nodata)] == 40000);
 }
 
 TEST_CASE("top entries keep the heavy hitters", "[counters]") {
   Counters counters({"fr"}, 4);
-  for (int i = 0; i < 100; ++i) counters.count_entry(0, "heavy.example");
-  for (int i = 0; i < 50; ++i) counters.count_entry(0, "second.example");
-  for (int i = 0; i < 30; ++i) counters.count_entry(0, "noise" + std::to_string(i) + ".example");
+  for (int i = 0; i < 100; ++i)
+    counters.count_entry(0, "heavy.example");
+  for (int i = 0; i < 50; ++i)
+    counters.count_entry(0, "second.example");
+  for (int i = 0; i < 30; ++i)
+    counters.count_entry(0, "noise" + std::to_string(i) + ".example");
   auto top = counters.read().top;
   REQUIRE(top.size() == 4);
   CHECK(top[0].entry == "heavy.example");

@@ -17,7 +17,8 @@ namespace {
 std::vector<std::string> read_lines(const std::string& path) {
   std::ifstream in(path);
   std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  for (std::string line; std::getline(in, line);)
+    lines.push_back(line);
   return lines;
 }
 
@@ -28,7 +29,8 @@ TEST_CASE("hit log writes every submitted line once, in order", "[hit_log]") {
   const auto path = dir.file("hits.log");
   {
     HitLog log({path, 1000, 64});
-    for (int i = 0; i < 50; ++i) REQUIRE(log.submit("line " + std::to_string(i)));
+    for (int i = 0; i < 50; ++i)
+      REQUIRE(log.submit("line " + std::to_string(i)));
   }
   auto lines = read_lines(path);
   REQUIRE(lines.size() == 50);
@@ -43,7 +45,8 @@ TEST_CASE("hit log drops and counts lines over the rate limit", "[hit_log]") {
   {
     HitLog log({path, 10, 1000});
     int accepted = 0;
-    for (int i = 0; i < 100; ++i) accepted += log.submit("x") ? 1 : 0;
+    for (int i = 0; i < 100; ++i)
+      accepted += log.submit("x") ? 1 : 0;
     // A second boundary may fall inside the loop: at most two windows' worth.
     CHECK(accepted >= 10);
     CHECK(accepted <= 20);
@@ -57,7 +60,8 @@ TEST_CASE("a rate of 0 means no limit", "[hit_log]") {
   TempDir dir;
   HitLog log({dir.file("hits.log"), 0, 5000});
   int accepted = 0;
-  for (int i = 0; i < 3000; ++i) accepted += log.submit("z") ? 1 : 0;
+  for (int i = 0; i < 3000; ++i)
+    accepted += log.submit("z") ? 1 : 0;
   CHECK(accepted == 3000);
   CHECK(log.counters().dropped_rate == 0);
 }
@@ -66,7 +70,8 @@ TEST_CASE("hit log counts lines dropped when the queue is full", "[hit_log]") {
   TempDir dir;
   HitLog log({dir.file("hits.log"), 1'000'000, 1});
   uint64_t rejected = 0;
-  for (int i = 0; i < 10000; ++i) rejected += log.submit("y") ? 0 : 1;
+  for (int i = 0; i < 10000; ++i)
+    rejected += log.submit("y") ? 0 : 1;
   CHECK(log.counters().dropped_queue == rejected);
   CHECK(log.counters().dropped_rate == 0);
 }
@@ -77,7 +82,8 @@ TEST_CASE("hit log truncates long lines at a UTF-8 boundary", "[hit_log]") {
   {
     HitLog log({path, 1000, 4});
     std::string longline;
-    while (longline.size() < 2 * HitLog::kMaxLine) longline += "\xc3\xa9";  // é
+    while (longline.size() < 2 * HitLog::kMaxLine)
+      longline += "\xc3\xa9";  // é
     REQUIRE(log.submit(longline));
   }
   auto lines = read_lines(path);
@@ -133,6 +139,7 @@ TEST_CASE("line buffer formats numbers and stops at its capacity", "[hit_log]") 
   line.number(0).raw(" ").number(18446744073709551615ULL);
   CHECK(line.view() == "0 18446744073709551615");
   LineBuffer full;
-  for (int i = 0; i < 2000; ++i) full.raw("ab");
+  for (int i = 0; i < 2000; ++i)
+    full.raw("ab");
   CHECK(full.view().size() == HitLog::kMaxLine);
 }

@@ -18,9 +18,13 @@ TEST_CASE("prometheus text has hits, generations and hit-log counters", "[promet
   ListGeneration gen{"fr \"customs\"", true, 42, 1764460800, 1000, 1764460900};
   HitLogCounters hl{5, 1, 2, 0};
   const auto text = render_prometheus(counters.read(), {gen}, &hl);
-  CHECK_THAT(text, Contains("pangea_hits_total{list=\"fr \\\"customs\\\"\",action=\"nxdomain\"} 1\n"));
-  CHECK_THAT(text, Contains("pangea_hits_total{list=\"fr \\\"customs\\\"\",action=\"redirect\"} 0\n"));
-  CHECK_THAT(text, Contains("pangea_entry_hits{list=\"fr \\\"customs\\\"\",entry=\"cheap-pills.example\"} 1\n"));
+  CHECK_THAT(text,
+             Contains("pangea_hits_total{list=\"fr \\\"customs\\\"\",action=\"nxdomain\"} 1\n"));
+  CHECK_THAT(text,
+             Contains("pangea_hits_total{list=\"fr \\\"customs\\\"\",action=\"redirect\"} 0\n"));
+  CHECK_THAT(
+      text,
+      Contains("pangea_entry_hits{list=\"fr \\\"customs\\\"\",entry=\"cheap-pills.example\"} 1\n"));
   CHECK_THAT(text, Contains("pangea_list_serial{list=\"fr \\\"customs\\\"\"} 42\n"));
   CHECK_THAT(text, Contains("pangea_list_entries{list=\"fr \\\"customs\\\"\"} 1000\n"));
   CHECK_THAT(text, Contains("pangea_hit_log_lines_total{outcome=\"dropped_queue\"} 2\n"));

@@ -9,7 +9,8 @@ class TempDir {
  public:
   TempDir() {
     std::string templ = (std::filesystem::temp_directory_path() / "pangea-test-XXXXXX").string();
-    if (::mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    if (::mkdtemp(templ.data()) == nullptr)
+      throw std::runtime_error("mkdtemp failed");
     path_ = templ;
   }
   ~TempDir() {

@@ -64,7 +64,7 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  void set_on_swap(SwapHook hook);              // before start()
+  void set_on_swap(SwapHook hook);  // before start()
 
   // Loads every list, publishes the first snapshot and starts the watcher (unless
   // reload.interval_ms is 0). Throws StartError (message "file:line:col: error:

@@ -19,9 +19,9 @@
 namespace pangea::telemetry {
 
 struct HitLogOptions {
-  std::string path;                     // appended to; reopened when rotated away
+  std::string path;                      // appended to; reopened when rotated away
   uint32_t max_lines_per_second = 1000;  // beyond this, lines are dropped and counted; 0: no limit
-  size_t queue_slots = 4096;            // lines buffered between the workers and the writer
+  size_t queue_slots = 4096;             // lines buffered between the workers and the writer
 };
 
 struct HitLogCounters {
