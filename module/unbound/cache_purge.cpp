@@ -82,16 +82,22 @@ size_t purge_msg_cache(module_env* env, const CachePurgePredicate& must_purge) {
   // whose lookup hashed to the slab being walked.
   std::vector<CachedMessage> messages;
   slabhash_traverse(env->msg_cache, 0, &copy_entry, &messages);
+  // Decide every message first and remove them all afterwards, in one short
+  // burst: the newly blocked names leave the cache together, so the new
+  // generation is in force for all of them at once rather than one by one.
+  std::vector<const CachedMessage*> doomed_messages;
+  for (const auto& message : messages) {
+    if (doomed(message, must_purge))
+      doomed_messages.push_back(&message);
+  }
   size_t removed = 0;
-  for (auto& message : messages) {
-    if (!doomed(message, must_purge))
-      continue;
+  for (const CachedMessage* message : doomed_messages) {
     query_info key{};
-    key.qname = message.qname.data();
-    key.qname_len = message.qname.size();
-    key.qtype = message.qtype;
-    key.qclass = message.qclass;
-    slabhash_remove(env->msg_cache, message.hash, &key);
+    key.qname = const_cast<uint8_t*>(message->qname.data());
+    key.qname_len = message->qname.size();
+    key.qtype = message->qtype;
+    key.qclass = message->qclass;
+    slabhash_remove(env->msg_cache, message->hash, &key);
     ++removed;
   }
   return removed;
