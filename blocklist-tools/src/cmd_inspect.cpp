@@ -68,8 +68,12 @@ int cmd_inspect(std::span<const std::string> argv) {
               << ",\n  \"allow\": " << allow << ",\n  \"subtree\": " << subtree
               << ",\n  \"exact\": " << exact << ",\n  \"metadata_records\": " << info.metadata_count
               << ",\n  \"file_bytes\": " << info.file_bytes
-              << ",\n  \"bytes_per_entry\": " << per_entry_text
-              << ",\n  \"signed\": " << (info.signed_embedded ? "true" : "false")
+              << ",\n  \"bytes_per_entry\": " << per_entry_text << ",\n  \"sections\": {";
+    for (size_t i = 0; i < info.sections.size(); ++i) {
+      std::cout << (i ? ", " : "") << json_string(info.sections[i].name) << ": "
+                << info.sections[i].bytes;
+    }
+    std::cout << "},\n  \"signed\": " << (info.signed_embedded ? "true" : "false")
               << ",\n  \"signer_key_id\": "
               << (info.signed_embedded ? json_string(hex(info.signer_key_id)) : "null") << "\n}\n";
     return kExitOk;
@@ -84,8 +88,11 @@ int cmd_inspect(std::span<const std::string> argv) {
             << allow << "; subtree " << subtree << ", exact " << exact << ")\n"
             << "metadata records: " << info.metadata_count << '\n'
             << "size:             " << info.file_bytes << " bytes (" << per_entry_text
-            << " bytes per entry)\n"
-            << "signature:        "
+            << " bytes per entry)\n";
+  for (const auto& section : info.sections) {
+    std::cout << "  section " << section.name << ": " << section.bytes << " bytes\n";
+  }
+  std::cout << "signature:        "
             << (info.signed_embedded ? "embedded, key id " + hex(info.signer_key_id)
                                      : std::string("none"))
             << '\n';

@@ -307,6 +307,8 @@ bool ListImpl::verify_sections(std::string& error) {
       return false;
     }
     covered = offset + length;
+    info_.sections.push_back(ListInfo::Section{
+        id < kFirstSection || id > kLastSection ? name : std::string(section_name(id)), length});
     if (id < kFirstSection || id > kLastSection)
       continue;  // unknown: verified, ignored
     if (seen[id]) {

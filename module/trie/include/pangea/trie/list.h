@@ -31,6 +31,12 @@ struct ListInfo {
   std::array<uint8_t, 32> source_digest{};
   std::string generator;
   uint64_t file_bytes = 0;
+  // Every section of the file, in file order, with its size (for `inspect`).
+  struct Section {
+    std::string name;  // "strings", "blocks", ...; "#<id>" for a section this reader does not know
+    uint64_t bytes = 0;
+  };
+  std::vector<Section> sections;
   bool signed_embedded = false;  // an Ed25519 signature is embedded
   // First 8 bytes of SHA-256 of the signer's raw public key (zero when unsigned).
   std::array<uint8_t, 8> signer_key_id{};
