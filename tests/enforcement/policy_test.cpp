@@ -183,3 +183,18 @@ TEST_CASE("an entry starts blocking at its not_before second without a reload",
   // No reload happened in between.
   CHECK_FALSE(r.wait_for_log("generation 2", std::chrono::milliseconds(10), log_before));
 }
+
+TEST_CASE("a passthru list and an allowlist file exempt names from a block list",
+          "[enforce][allow]") {
+  ResolverOptions options;
+  options.files["block.pbl"] = compile_list({block("cheap-pills.example")});
+  options.files["pass.pbl"] = compile_list({block("www.cheap-pills.example")});
+  options.files["allow.pbl"] = compile_list({block("shop.cheap-pills.example")});
+  options.pangea_config = "version: 1\nlists:\n" + list_yaml("block", "block.pbl", "nxdomain") +
+                          list_yaml("monitor", "pass.pbl", "passthru") +
+                          "allowlist:\n  files: [allow.pbl]\n";
+  TestResolver r(options);
+  CHECK(r.query("www.cheap-pills.example", "A").answer_rdata("A") == kRealAddress);
+  CHECK(r.query("shop.cheap-pills.example", "A").answer_rdata("A") == Strings{"198.51.100.17"});
+  CHECK(r.query("deep.sub.cheap-pills.example", "A").rcode == "NXDOMAIN");
+}

@@ -214,3 +214,54 @@ TEST_CASE("the status name reports every list's generation in TXT records", "[re
   CHECK(a.rcode == "NOERROR");
   CHECK(a.answer.empty());
 }
+
+TEST_CASE("a list file replaced by a directory is refused, the loaded list keeps serving",
+          "[reload][faults]") {
+  TestResolver r(watched());
+  const size_t from = r.log_size();
+  std::filesystem::remove(r.path("fr.pbl"));
+  std::filesystem::create_directory(r.path("fr.pbl"));
+  INFO(r.log_tail());
+  CHECK(r.wait_for_log("list 'fr'", std::chrono::milliseconds(5000), from));
+  CHECK(blocks(r, "www.cheap-pills.example"));
+  CHECK_FALSE(blocks(r, "www.test"));
+}
+
+TEST_CASE("a YAML error at unbound-control reload stops Unbound with file:line:col",
+          "[reload][faults]") {
+  // Documented fail-closed behaviour: Unbound re-initialises every module on
+  // reload and exits when one fails, as it does for a broken unbound.conf.
+  TestResolver r(watched());
+  TempDir::write_file(r.path("pangea.yaml"), "version: 1\nlists:\n  - { name: fr, fle: fr.pbl }\n");
+  r.control({"reload"});
+  INFO(r.log_tail());
+  CHECK(r.wait_for_log("pangea.yaml:3:", std::chrono::milliseconds(5000)));
+  CHECK(r.wait_for_log("found unknown key 'fle'", std::chrono::milliseconds(1000)));
+  CHECK(r.unbound().process().wait(std::chrono::milliseconds(5000)).has_value());
+}
+
+TEST_CASE("the statistics file counts hits per list and action and shows the generation",
+          "[reload][stats]") {
+  ResolverOptions options = watched();
+  options.pangea_config =
+      "version: 1\n"
+      "lists:\n"
+      "  - { name: fr, file: fr.pbl, action: nxdomain }\n"
+      "stats: { file: pangea.prom, interval: 1 }\n";
+  TestResolver r(options);
+  for (int i = 0; i < 3; ++i)
+    REQUIRE(blocks(r, "www.cheap-pills.example"));
+  std::string stats;
+  for (int i = 0; i < 40; ++i) {
+    stats = read_file(r.path("pangea.prom"));
+    if (stats.find("action=\"nxdomain\"} 3") != std::string::npos)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  INFO(stats);
+  CHECK_THAT(stats, Contains("pangea_hits_total{list=\"fr\",action=\"nxdomain\"} 3\n"));
+  CHECK_THAT(stats, Contains("pangea_entry_hits{list=\"fr\",entry=\"cheap-pills.example\"} 3\n"));
+  CHECK_THAT(stats, Contains("pangea_list_serial{list=\"fr\"} 10\n"));
+  CHECK_THAT(stats, Contains("pangea_list_entries{list=\"fr\"} 1\n"));
+  CHECK_THAT(stats, Contains("pangea_list_loaded{list=\"fr\"} 1\n"));
+}
