@@ -5,6 +5,7 @@
 
 #include "csv.h"
 #include "normalise.h"
+#include "text.h"
 #include "url.h"
 
 namespace pangea::tools {
@@ -17,19 +18,6 @@ constexpr std::array<std::pair<Format, std::string_view>, 5> kFormatNames{{
     {Format::rpz, "rpz"},
     {Format::urls, "urls"},
 }};
-
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z')
-      c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // Whitespace-separated words of a line.
 std::vector<std::string_view> words(std::string_view line) {
@@ -52,7 +40,7 @@ bool looks_like_rpz(std::string_view line) {
     return true;
   }
   for (std::string_view word : words(line)) {
-    std::string w = lower(word);
+    std::string w = ascii_lower(word);
     if (w == "soa" || w == "cname" || w == "ns")
       return true;
   }
@@ -69,7 +57,7 @@ bool looks_like_csv_header(std::string_view line) {
   if (reader.next(fields, error) != CsvReader::Status::record)
     return false;
   for (const std::string& field : fields) {
-    std::string name = lower(trim(field));
+    std::string name = ascii_lower(trim(field));
     if (name == "domain" || name == "name" || name == "url")
       return true;
   }
@@ -108,20 +96,12 @@ bool LineReader::next(std::string_view& line) {
   return true;
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && is_space(text.front()))
-    text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back()))
-    text.remove_suffix(1);
-  return text;
-}
-
 std::string_view strip_comment(std::string_view line) {
   return trim(line.substr(0, line.find('#')));
 }
 
 Format detect_format(std::string_view path, std::string_view data) {
-  std::string name = lower(path);
+  std::string name = ascii_lower(path);
   if (name.ends_with(".csv"))
     return Format::csv;
   if (name.ends_with(".rpz") || name.ends_with(".zone"))

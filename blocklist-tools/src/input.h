@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "diagnostics.h"
+#include "text.h"
 #include "pangea/trie/entry.h"
 
 namespace pangea::tools {
@@ -102,7 +103,6 @@ bool emit_entry(std::string_view raw, trie::Entry entry, const Location& where,
 // An entry with the list-wide defaults (policy, scope, metadata).
 trie::Entry default_entry(const ParseContext& context);
 
-std::string_view trim(std::string_view text);
 // Text before a '#' comment, trimmed.
 std::string_view strip_comment(std::string_view line);
 

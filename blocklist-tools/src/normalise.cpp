@@ -1,5 +1,7 @@
 #include "normalise.h"
 
+#include "text.h"
+
 #include <arpa/inet.h>
 #include <idn2.h>
 
@@ -14,18 +16,6 @@ namespace {
 constexpr size_t kMaxLabel = 63;
 constexpr size_t kMaxName =
     253;  // presentation form without the final dot = 255 octets on the wire
-
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && is_space(text.front()))
-    text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back()))
-    text.remove_suffix(1);
-  return text;
-}
 
 bool is_ascii(std::string_view text) {
   for (unsigned char c : text) {

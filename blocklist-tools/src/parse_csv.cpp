@@ -65,15 +65,6 @@ constexpr std::string_view kColumnList =
 constexpr std::string_view kTimeExpected =
     "expected an ISO-8601 UTC time such as 2026-12-01T00:00:00Z or a date such as 2026-12-01";
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z')
-      c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 bool all_empty(const std::vector<std::string>& fields) {
   for (const std::string& field : fields) {
     if (!trim(field).empty())
@@ -89,7 +80,7 @@ bool read_header(const std::vector<std::string>& fields, const Location& where,
   bool have_domain = false;
   std::array<bool, kColumns.size()> seen{};
   for (const std::string& field : fields) {
-    std::string name = lower(trim(field));
+    std::string name = ascii_lower(trim(field));
     size_t index = kColumns.size();
     for (size_t i = 0; i < kColumns.size(); ++i) {
       if (kColumns[i].first == name)
@@ -233,7 +224,7 @@ void parse_csv(const Source& source, ParseContext& context) {
           time_value("not_after", cell, DateBound::end, entry.meta.not_after);
           break;
         case Column::action:
-          if (auto action = trie::action_from_string(lower(cell))) {
+          if (auto action = trie::action_from_string(ascii_lower(cell))) {
             entry.meta.action = *action;
           } else {
             bad_value("csv-value",
@@ -243,14 +234,14 @@ void parse_csv(const Source& source, ParseContext& context) {
           }
           break;
         case Column::policy:
-          if (auto policy = trie::policy_from_string(lower(cell))) {
+          if (auto policy = trie::policy_from_string(ascii_lower(cell))) {
             entry.policy = *policy;
           } else {
             bad_value("csv-value", "policy '" + quote(cell) + "', expected block or allow");
           }
           break;
         case Column::scope:
-          if (auto scope = trie::scope_from_string(lower(cell))) {
+          if (auto scope = trie::scope_from_string(ascii_lower(cell))) {
             entry.scope = *scope;
             scope_given = true;
           } else {

@@ -27,11 +27,7 @@ constexpr std::array<std::string_view, 6> kSinkholes{
 };
 
 bool skipped(std::string_view name) {
-  std::string lower(name);
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z')
-      c = static_cast<char>(c - 'A' + 'a');
-  }
+  std::string lower = ascii_lower(name);
   if (lower.ends_with('.'))
     lower.pop_back();
   for (std::string_view s : kSkipped) {
