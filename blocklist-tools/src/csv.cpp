@@ -1,5 +1,7 @@
 #include "csv.h"
 
+#include "diagnostics.h"
+
 namespace pangea::tools {
 
 CsvReader::CsvReader(std::string_view data, char delimiter) : data_(data), delimiter_(delimiter) {
@@ -53,7 +55,8 @@ CsvReader::Status CsvReader::next(std::vector<std::string>& fields, std::string&
         ++pos_;
       }
       if (pos_ < data_.size() && data_[pos_] != delimiter_ && data_[pos_] != '\n') {
-        error = std::string("character '") + data_[pos_] +
+        // quote(): a control character from the file must not reach the terminal.
+        error = "character '" + quote(data_.substr(pos_, 1)) +
                 "' after a closing quote, expected the delimiter or the end of the line";
         fields.clear();
         skip_line();

@@ -61,6 +61,13 @@ bool to_a_label(std::string_view label, std::string_view whole, std::string& out
       out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
     return true;
   }
+  // libidn2 takes a C string: a NUL would end the label early and the rest of it
+  // would vanish silently ("shop\0\xc3\xa9" -> "shop"). No code point maps a NUL away.
+  if (label.find('\0') != std::string_view::npos) {
+    return fail(
+        error, "bad-character",
+        "character '\\x00' in '" + quote(whole) + "', expected letters, digits, '-' or '_'");
+  }
   std::string input(label);
   char* converted = nullptr;
   int rc = idn2_to_ascii_8z(input.c_str(), &converted, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
@@ -128,6 +135,12 @@ std::optional<std::string> normalise_name(std::string_view raw, NameError& error
     if (!to_a_label(label, text, name, error))
       return std::nullopt;
     std::string_view converted = std::string_view(name).substr(start);
+    if (converted.empty()) {  // UTS #46 maps some code points (U+00AD...) to nothing
+      fail(error, "empty-label",
+           "label '" + quote(label) + "' in '" + quote(text) +
+               "' is empty once mapped by IDNA, expected labels of 1 to 63 octets");
+      return std::nullopt;
+    }
     for (char c : converted) {
       if (!is_name_char(c)) {
         std::string shown = c == ' ' ? "space" : "'" + quote(std::string_view(&c, 1)) + "'";
@@ -152,6 +165,13 @@ std::optional<std::string> normalise_name(std::string_view raw, NameError& error
     fail(error, "name-too-long",
          "name of " + std::to_string(name.size()) + " octets ('" + quote(text, 40) +
              "'), expected at most 253");
+    return std::nullopt;
+  }
+  if (is_ip_address(name)) {  // e.g. full-width digits, mapped to ASCII by IDNA
+    fail(error, "ip-address",
+         "IP address '" + quote(text) + "' (" + name +
+             " once mapped by IDNA), expected a domain name (addresses cannot be blocked by "
+             "a DNS blocklist)");
     return std::nullopt;
   }
   if (labels == 1 && !options.allow_single_label) {

@@ -18,6 +18,7 @@
 // A lone "*.name" also becomes a subtree entry, which also covers "name" itself:
 // the list format has no "strictly below" scope, and a referral that blocks every
 // subdomain of a pharmacy shop but not the shop is not one anyone writes.
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -108,7 +109,10 @@ void parse_rpz(const Source& source, ParseContext& context) {
         ldns_rr_new_frm_fp_l(&rr_raw, file.get(), &ttl, &origin_raw, &prev_raw, &line_number);
     std::unique_ptr<ldns_rr, RrFree> rr(rr_raw);
     if (context.progress && line_number % 4096 == 0) {
-      context.progress(static_cast<size_t>(std::ftell(file.get())));
+      // ftell can be one past the end once ldns has read to EOF, or -1.
+      const long at = std::ftell(file.get());
+      if (at >= 0)
+        context.progress(std::min(static_cast<size_t>(at), source.data.size()));
     }
     Location where{source.name, static_cast<size_t>(line_number)};
     if (status == LDNS_STATUS_SYNTAX_EMPTY || status == LDNS_STATUS_SYNTAX_TTL)

@@ -40,7 +40,11 @@ int64_t Clock::now() const noexcept {
   const auto real = std::chrono::duration_cast<std::chrono::seconds>(
                         std::chrono::system_clock::now().time_since_epoch())
                         .count();
-  return static_cast<int64_t>(real) + offset_;
+  // Saturate: PANGEA_FAKE_NOW accepts any int64 offset, and signed overflow is UB.
+  int64_t shifted = 0;
+  if (__builtin_add_overflow(static_cast<int64_t>(real), offset_, &shifted))
+    return offset_ > 0 ? INT64_MAX : INT64_MIN;
+  return shifted;
 }
 
 std::string Clock::describe() const {

@@ -34,7 +34,8 @@ Address Address::v6(const std::array<uint8_t, 16>& octets) {
 }
 
 std::optional<Address> Address::parse(std::string_view text) {
-  if (text.empty() || text.size() >= INET6_ADDRSTRLEN)
+  // inet_pton stops at a NUL: "192.0.2.1\0junk" must not parse as 192.0.2.1.
+  if (text.empty() || text.size() >= INET6_ADDRSTRLEN || text.find('\0') != std::string_view::npos)
     return std::nullopt;
   char buffer[INET6_ADDRSTRLEN];
   std::memcpy(buffer, text.data(), text.size());

@@ -575,7 +575,10 @@ int ListImpl::decode_next_key(BitReader& in, uint8_t* key, size_t lcp) const {
     label_start = pos;
     pos += key[pos] + 1;
   }
-  return decode_suffix(in, key, lcp, label_start, pos - lcp);
+  const int len = decode_suffix(in, key, lcp, label_start, pos - lcp);
+  // Every key holds a label: an empty one (lcp 0, then the end symbol) only comes
+  // from a crafted file, and must not reach for_each as an entry named "".
+  return len == 0 ? -1 : len;
 }
 
 int64_t ListImpl::decode_value(BitReader& in) const {

@@ -96,6 +96,16 @@ TEST_CASE("bad names are rejected with what was found and what was expected", "[
       {"Pharmacy.", "single-label",
        "single-label name 'pharmacy' (a whole top-level domain), expected a name with at least "
        "two labels"},
+      // Found by fuzzing (fuzz/FINDINGS.md F1): a NUL in a non-ASCII label must not cut it
+      // short, a label IDNA maps to nothing is empty, and mapped digits are an address.
+      {std::string("shop\0\xc3\xa9.example", 15), "bad-character",
+       "character '\\x00' in 'shop\\x00\xc3\xa9.example', expected letters, digits, '-' or '_'"},
+      {"\xc2\xad.example", "empty-label",
+       "label '\xc2\xad' in '\xc2\xad.example' is empty once mapped by IDNA, expected labels of 1 "
+       "to 63 octets"},
+      {"\xef\xbc\x91\xef\xbc\x99\xef\xbc\x92.0.2.1", "ip-address",
+       "IP address '\xef\xbc\x91\xef\xbc\x99\xef\xbc\x92.0.2.1' (192.0.2.1 once mapped by IDNA), "
+       "expected a domain name (addresses cannot be blocked by a DNS blocklist)"},
   };
   for (const Case& c : cases) {
     NameError error;

@@ -1,0 +1,8 @@
+// Fuzz target: pangea::tools::parse_csv, CSV referral lists (RFC 4180, header row, ';' or ','
+// delimiter, per-row metadata). The input is the whole contents of one source; see parser_harness.h
+// for what is checked.
+#include "parser_harness.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  return pangea::fuzz::run_parser(&pangea::tools::parse_csv, data, size);
+}
