@@ -17,22 +17,11 @@
 #include "diagnostics.h"
 #include "fuzz_check.h"
 #include "normalise.h"
+#include "text.h"
 
 namespace {
 
 using namespace pangea;
-
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && is_space(text.front()))
-    text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back()))
-    text.remove_suffix(1);
-  return text;
-}
 
 void check(std::string_view input, bool allow_single_label) {
   tools::NameError error;
@@ -65,7 +54,7 @@ void check(std::string_view input, bool allow_single_label) {
   const auto again = tools::normalise_name(*name, again_error, options);
   FUZZ_CHECK(again && *again == *name, "not idempotent: " + shown);
 
-  const std::string_view text = trim(input);
+  const std::string_view text = tools::trim(input);
   bool ascii = true;
   for (char c : text) {
     const auto u = static_cast<unsigned char>(c);
