@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <fstream>
+
+#include <sys/stat.h>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -264,4 +266,20 @@ TEST_CASE("the statistics file counts hits per list and action and shows the gen
   CHECK_THAT(stats, Contains("pangea_list_serial{list=\"fr\"} 10\n"));
   CHECK_THAT(stats, Contains("pangea_list_entries{list=\"fr\"} 1\n"));
   CHECK_THAT(stats, Contains("pangea_list_loaded{list=\"fr\"} 1\n"));
+}
+
+TEST_CASE("a FIFO in place of the list is refused without blocking reloads", "[reload][faults]") {
+  TestResolver r(watched());
+  const size_t from = r.log_size();
+  std::filesystem::remove(r.path("fr.pbl"));
+  REQUIRE(::mkfifo(r.path("fr.pbl").c_str(), 0644) == 0);
+  INFO(r.log_tail());
+  CHECK(r.wait_for_log("not a regular file", std::chrono::milliseconds(5000), from));
+  CHECK(blocks(r, "www.cheap-pills.example"));
+  // The watcher is not stuck on the FIFO: a good file is taken again.
+  const size_t before_good = r.log_size();
+  std::filesystem::remove(r.path("fr.pbl"));
+  replace_list(r.path("fr.pbl"), {block("www.test")}, 11);
+  REQUIRE(r.wait_for_log("in force", std::chrono::milliseconds(5000), before_good));
+  CHECK(blocks(r, "www.test"));
 }

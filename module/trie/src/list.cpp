@@ -825,7 +825,10 @@ std::shared_ptr<const List> make_list(std::unique_ptr<Storage> storage, const Op
 
 std::shared_ptr<const List> List::open(const std::string& path, const OpenOptions& options,
                                        std::string& error) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO put in the list's place must not block the reload
+  // thread (and with it Unbound's reload) waiting for a writer; it is then
+  // refused below as not a regular file.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     error = path + ": " + std::strerror(errno);
     return nullptr;
