@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <dirent.h>
+#include <cstdio>
 #include <fstream>
 #include <thread>
 
@@ -131,6 +132,21 @@ TEST_CASE("hundreds of list swaps under load: no failed query, bad files refused
   const long rss_before = proc_status_kb(pid, "VmRSS");
   const long fds_before = open_fds(pid);
 
+  // dnsperf at a steady rate alongside, for the whole swap sequence: it counts
+  // every query that got no answer.
+  TempDir::write_file(r.path("queries.txt"),
+                      "www.test A\nwww.cheap-pills.example A\nmulti.test A\n");
+  std::string dnsperf_output;
+  std::thread load([&] {
+    const std::string command = "dnsperf -s 127.0.0.1 -p " + std::to_string(r.client().port()) +
+                                " -d " + r.path("queries.txt").string() + " -l 5 -Q 400 -t 2 2>&1";
+    if (FILE* pipe = ::popen(command.c_str(), "r")) {
+      char buffer[512];
+      while (std::fgets(buffer, sizeof buffer, pipe) != nullptr)
+        dnsperf_output += buffer;
+      ::pclose(pipe);
+    }
+  });
   std::thread a(client, "www.cheap-pills.example", "198.51.100.7");
   std::thread b(client, "www.test", "192.0.2.1");
   const std::string* rotation[] = {&good_b, &corrupt,   &good_a, &truncated,
@@ -143,6 +159,10 @@ TEST_CASE("hundreds of list swaps under load: no failed query, bad files refused
   stop = true;
   a.join();
   b.join();
+  load.join();
+  INFO("dnsperf:\n" << dnsperf_output);
+  CHECK_THAT(dnsperf_output, Catch::Contains("Queries sent:"));
+  CHECK_THAT(dnsperf_output, Catch::Matches("[\\s\\S]*Queries lost:\\s+0 [\\s\\S]*"));
 
   INFO("answered " << answered << ", failed " << failed << ", mismatched " << mismatched << "\n"
                    << first_problem << "\n"
