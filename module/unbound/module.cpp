@@ -222,6 +222,13 @@ bool enforce_on_query(Instance& instance, module_qstate* qstate, int id) {
   return true;
 }
 
+// Removes the cached answers of the query name and of a chain target.
+void purge_chain(module_qstate* qstate, std::span<const uint8_t> target) {
+  purge_name(qstate->env, {qstate->qinfo.qname, qstate->qinfo.qname_len}, qstate->qinfo.qtype,
+             qstate->qinfo.qclass);
+  purge_name(qstate->env, target, qstate->qinfo.qtype, qstate->qinfo.qclass);
+}
+
 // After resolution: a name that is not listed but CNAMEs into a listed one is
 // blocked as the target would be, and the hit is attributed to the target.
 void enforce_on_chain(Instance& instance, module_qstate* qstate, int id) {
@@ -235,24 +242,21 @@ void enforce_on_chain(Instance& instance, module_qstate* qstate, int id) {
   walk_cname_chain(qstate->return_msg, [&](const ChainLink& link) {
     const policy::Decision decision =
         snapshot->decide(link.target, qstate->qinfo.qtype, client, now);
-    if (decision.client_dependent) {
-      // Too late for no_cache_store: the iterator has stored the chain already.
-      purge_name(qstate->env, {qstate->qinfo.qname, qstate->qinfo.qname_len}, qstate->qinfo.qtype,
-                 qstate->qinfo.qclass);
-      purge_name(qstate->env, link.target, qstate->qinfo.qtype, qstate->qinfo.qclass);
-    }
+    // Too late for no_cache_store: the iterator has stored the chain already.
+    if (decision.client_dependent)
+      purge_chain(qstate, link.target);
     if (!decision.matched() || decision.failed)
       return false;
     if (decision.is_hit())
       report_hit(instance, qstate, client, decision, link.target, HitVia::cname_chain);
+    // An exempt target does not exempt the rest of the chain: a later target
+    // may still be listed.
     if (!decision.intercepts() || decision.list == nullptr)
-      return decision.policy == trie::Policy::allow;
+      return false;
 
     // The iterator cached the chain and the target under their own names; a
     // later query must reach us again rather than be answered from cache.
-    purge_name(qstate->env, {qstate->qinfo.qname, qstate->qinfo.qname_len}, qstate->qinfo.qtype,
-               qstate->qinfo.qclass);
-    purge_name(qstate->env, link.target, qstate->qinfo.qtype, qstate->qinfo.qclass);
+    purge_chain(qstate, link.target);
 
     // Keep copies of the chain: the sinkhole replaces return_msg.
     const dns_msg* resolved = qstate->return_msg;
