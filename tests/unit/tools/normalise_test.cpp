@@ -2,16 +2,33 @@
 
 #include <catch2/catch.hpp>
 
+#include <span>
 #include <string>
 
 using namespace pangea::tools;
 
+namespace {
+
+// An input that must be accepted, and the normalised name it must give.
+struct Accepted {
+  const char* input;
+  const char* expected;
+};
+
+void expect_normalised(std::span<const Accepted> cases) {
+  for (const Accepted& c : cases) {
+    NameError error;
+    auto name = normalise_name(c.input, error);
+    INFO(c.input << " -> " << error.message);
+    REQUIRE(name.has_value());
+    CHECK(*name == c.expected);
+  }
+}
+
+}  // namespace
+
 TEST_CASE("names are lowercased, trimmed and lose one trailing dot", "[normalise]") {
-  struct Case {
-    const char* input;
-    const char* expected;
-  };
-  const Case cases[] = {
+  const Accepted cases[] = {
       {"cheap-pills.example", "cheap-pills.example"},
       {"Cheap-Pills.EXAMPLE.", "cheap-pills.example"},
       {"  www.pharma.example \t", "www.pharma.example"},
@@ -21,21 +38,11 @@ TEST_CASE("names are lowercased, trimmed and lose one trailing dot", "[normalise
       {"xn--bcher-kva.example", "xn--bcher-kva.example"},  // A-labels pass as they are
       {"XN--I-7IQ.ws", "xn--i-7iq.ws"},  // IDNA2003-only (emoji) names stay blockable
   };
-  for (const Case& c : cases) {
-    NameError error;
-    auto name = normalise_name(c.input, error);
-    INFO(c.input << " -> " << error.message);
-    REQUIRE(name.has_value());
-    CHECK(*name == c.expected);
-  }
+  expect_normalised(cases);
 }
 
 TEST_CASE("U-labels become A-labels with IDNA2008 non-transitional rules", "[normalise]") {
-  struct Case {
-    const char* input;
-    const char* expected;
-  };
-  const Case cases[] = {
+  const Accepted cases[] = {
       {"bücher.example", "xn--bcher-kva.example"},
       {"BÜCHER.example", "xn--bcher-kva.example"},  // UTS #46 maps case
       {"straße.example", "xn--strae-oqa.example"},  // non-transitional: not "strasse"
@@ -43,13 +50,7 @@ TEST_CASE("U-labels become A-labels with IDNA2008 non-transitional rules", "[nor
       {"例え。テスト", "xn--r8jz45g.xn--zckzah"},                       // ideographic full stop
       {"_srv.médicaments.example", "_srv.xn--mdicaments-b7a.example"},  // ASCII label untouched
   };
-  for (const Case& c : cases) {
-    NameError error;
-    auto name = normalise_name(c.input, error);
-    INFO(c.input << " -> " << error.message);
-    REQUIRE(name.has_value());
-    CHECK(*name == c.expected);
-  }
+  expect_normalised(cases);
 }
 
 TEST_CASE("bad names are rejected with what was found and what was expected", "[normalise]") {
