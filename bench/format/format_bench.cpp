@@ -36,6 +36,7 @@ struct Options {
   size_t synthetic = 0;
   uint64_t seed = 1;
   size_t block_size = BuildOptions{}.block_size;
+  size_t max_tokens = BuildOptions{}.max_tokens;
   size_t queries = 1'000'000;
   int rounds = 3;
   std::string write_list;
@@ -45,7 +46,8 @@ struct Options {
 
 [[noreturn]] void usage(int code) {
   (code == 0 ? std::cout : std::cerr)
-      << "usage: pangea_format_bench (--names FILE | --synthetic N) [--seed S] [--block-size B]\n"
+      << "usage: pangea_format_bench (--names FILE | --synthetic N) [--seed S] [--block-size B] "
+         "[--max-tokens T]\n"
          "                           [--queries N] [--rounds R] [--write-list FILE]\n"
          "                           [--write-keys FILE] [--only-pangea]\n"
          "  --names FILE       one name per line ('-' = stdin); '*.' and '!' prefixes are\n"
@@ -229,6 +231,8 @@ int main(int argc, char** argv) {
       opt.seed = std::stoull(value());
     } else if (arg == "--block-size") {
       opt.block_size = std::stoull(value());
+    } else if (arg == "--max-tokens") {
+      opt.max_tokens = std::stoull(value());
     } else if (arg == "--queries") {
       opt.queries = std::stoull(value());
     } else if (arg == "--rounds") {
@@ -280,6 +284,7 @@ int main(int argc, char** argv) {
   BuildOptions bo;
   bo.generator = "pangea_format_bench";
   bo.block_size = opt.block_size;
+  bo.max_tokens = opt.max_tokens;
   bo.keep_redundant = true;  // the size comparison stores every name
   auto bytes = builder.finish(bo);
   double build_s = seconds_since(start);

@@ -11,6 +11,7 @@
 #include "format.h"
 #include "huffman.h"
 #include "key.h"
+#include "tokens.h"
 
 namespace pangea::trie {
 
@@ -69,28 +70,27 @@ void walk_blocks(const std::vector<Pending>& pending, const std::vector<Kept>& k
   std::vector<uint32_t> stack;  // kept subtree entries that are prefixes of the current key
   auto key_of = [&](size_t i) -> std::string_view { return pending[kept[i].pending].key; };
 
+  // Codes the key's octets from `from` on: a label length (or the end) at each
+  // label boundary, and each run of label octets as one segment.
   auto emit_suffix = [&](std::string_view key, size_t from) {
-    // Label state at `from`: walk the length octets.
-    size_t boundary = 0;
-    while (boundary < from)
-      boundary += static_cast<uint8_t>(key[boundary]) + 1;
-    size_t label_start = 0;  // position of the current label's length octet
-    {
-      size_t p = 0;
-      while (p < from) {
-        label_start = p;
-        p += static_cast<uint8_t>(key[p]) + 1;
-      }
+    size_t label_start = 0;  // position of the length octet of the label holding `from`
+    size_t label_end = 0;    // one past that label
+    while (label_end <= from && label_end < key.size()) {
+      label_start = label_end;
+      label_end += static_cast<uint8_t>(key[label_end]) + 1;
     }
-    for (size_t i = from; i < key.size(); ++i) {
-      if (i == boundary) {
-        sink.symbol(kTableBoundary, static_cast<uint8_t>(key[i]));
-        label_start = i;
-        boundary = i + static_cast<uint8_t>(key[i]) + 1;
-      } else {
-        int prev = i == label_start + 1 ? -1 : static_cast<uint8_t>(key[i - 1]);
-        sink.character(prev, static_cast<uint8_t>(key[i]));
-      }
+    size_t i = from;
+    if (i > label_start && i < label_end) {
+      sink.segment(i == label_start + 1 ? kContextLabelStart
+                                        : token_context_after(static_cast<uint8_t>(key[i - 1])),
+                   key.substr(i, label_end - i));
+      i = label_end;
+    }
+    while (i < key.size()) {
+      const auto len = static_cast<uint8_t>(key[i]);
+      sink.symbol(kTableBoundary, len);
+      sink.segment(kContextLabelStart, key.substr(i + 1, len));
+      i += len + 1u;
     }
     sink.symbol(kTableBoundary, kEndSymbol);
   };
@@ -131,8 +131,8 @@ struct CountingSink {
   std::vector<uint64_t> boundary = std::vector<uint64_t>(kBoundaryAlphabet);
   std::vector<uint64_t> lcp = std::vector<uint64_t>(kLcpAlphabet);
   std::vector<uint64_t> values;
-  std::vector<uint64_t> start = std::vector<uint64_t>(kCharAlphabet);  // first octet of a label
-  std::vector<uint64_t> pairs = std::vector<uint64_t>(256 * kCharAlphabet);
+  std::vector<std::string_view> segments;  // label octet runs, in coding order
+  std::vector<uint8_t> first_context;      // the token context each run starts in
   size_t value_classes = 0;
 
   explicit CountingSink(size_t classes)
@@ -140,12 +140,9 @@ struct CountingSink {
   void begin_block(std::string_view) {}
   void end_block() {}
   void symbol(size_t table, uint32_t s) { (table == kTableBoundary ? boundary : lcp)[s]++; }
-  void character(int prev, uint8_t c) {
-    if (prev < 0) {
-      start[c]++;
-    } else {
-      pairs[static_cast<size_t>(prev) * kCharAlphabet + c]++;
-    }
+  void segment(uint8_t context, std::string_view octets) {
+    segments.push_back(octets);
+    first_context.push_back(context);
   }
   void value(uint32_t cls) {
     if (value_classes > kMaxValueAlphabet && cls >= kMaxValueAlphabet - 1) {
@@ -168,7 +165,8 @@ unsigned bit_width_of(uint64_t v) {
 
 struct WritingSink {
   std::vector<Encoder> enc;
-  std::array<uint8_t, 256> cmap{};
+  const TokenTable* tokens = nullptr;
+  std::vector<uint16_t> ids;
   size_t value_classes = 0;
   unsigned escape_bits = 0;
   BitWriter out;
@@ -184,9 +182,13 @@ struct WritingSink {
     const Encoder& e = enc[table];
     out.put(e.code[s], e.length[s]);
   }
-  void character(int prev, uint8_t c) {
-    size_t ctx = prev < 0 ? 0 : cmap[static_cast<size_t>(prev)];
-    symbol(kTableFirstChar + ctx, c);
+  void segment(uint8_t context, std::string_view octets) {
+    ids.clear();
+    tokens->tokenize(octets, ids);
+    for (uint16_t id : ids) {
+      symbol(kTableFirstToken + context, id);
+      context = token_context_after(static_cast<uint8_t>(tokens->token(id).back()));
+    }
   }
   void value(uint32_t cls) {
     if (value_classes > kMaxValueAlphabet && cls >= kMaxValueAlphabet - 1) {
@@ -252,6 +254,8 @@ std::vector<uint8_t> Builder::finish(const BuildOptions& options) {
   if (block_size < 1 || block_size > kMaxBlockSize) {
     throw std::invalid_argument("block_size must be 1.." + std::to_string(kMaxBlockSize));
   }
+  if (options.max_tokens < 1 || options.max_tokens > kMaxTokens)
+    throw std::invalid_argument("max_tokens must be 1.." + std::to_string(kMaxTokens));
   auto& pending = impl_->pending;
   // Sort by key, then by order of addition. The first 16 key octets are copied
   // next to the index so that most comparisons touch no string.
@@ -415,43 +419,32 @@ std::vector<uint8_t> Builder::finish(const BuildOptions& options) {
   // 5. Entropy coding: count, choose contexts, build codes, write.
   CountingSink counts(classes.size());
   walk_blocks(pending, kept, block_size, counts);
-  std::array<uint64_t, 256> prev_total{};
-  for (size_t p = 0; p < 256; ++p) {
-    for (size_t c = 0; c < kCharAlphabet; ++c)
-      prev_total[p] += counts.pairs[p * kCharAlphabet + c];
-  }
-  std::vector<size_t> by_use(256);
-  std::iota(by_use.begin(), by_use.end(), 0);
-  std::stable_sort(by_use.begin(), by_use.end(),
-                   [&](size_t a, size_t b) { return prev_total[a] > prev_total[b]; });
-  // A context of its own costs a 256-octet length table; worth it past a few
-  // thousand symbols.
-  constexpr uint64_t kContextThreshold = 4096;
-  std::array<uint8_t, 256> cmap{};
-  cmap.fill(1);
-  size_t contexts = 2;
-  for (size_t p : by_use) {
-    if (contexts == kMaxContexts || prev_total[p] < kContextThreshold)
-      break;
-    cmap[p] = static_cast<uint8_t>(contexts++);
-  }
-  std::vector<std::vector<uint64_t>> char_freq(contexts, std::vector<uint64_t>(kCharAlphabet));
-  char_freq[0] = counts.start;
-  for (size_t p = 0; p < 256; ++p) {
-    for (size_t c = 0; c < kCharAlphabet; ++c)
-      char_freq[cmap[p]][c] += counts.pairs[p * 256 + c];
+  const TokenTable tokens = TokenTable::learn(counts.segments, options.max_tokens);
+  std::vector<std::vector<uint64_t>> token_freq(kTokenContexts,
+                                                std::vector<uint64_t>(tokens.size()));
+  {
+    std::vector<uint16_t> ids;
+    for (size_t s = 0; s < counts.segments.size(); ++s) {
+      ids.clear();
+      tokens.tokenize(counts.segments[s], ids);
+      uint8_t context = counts.first_context[s];
+      for (uint16_t id : ids) {
+        token_freq[context][id]++;
+        context = token_context_after(static_cast<uint8_t>(tokens.token(id).back()));
+      }
+    }
   }
   std::vector<std::vector<uint8_t>> lengths;
   lengths.push_back(code_lengths(counts.boundary));
   lengths.push_back(code_lengths(counts.lcp));
   lengths.push_back(code_lengths(counts.values));
-  for (const auto& f : char_freq)
-    lengths.push_back(code_lengths(f));
+  for (const auto& freq : token_freq)
+    lengths.push_back(code_lengths(freq));
 
   WritingSink writer;
   for (const auto& l : lengths)
     writer.enc.emplace_back(l);
-  writer.cmap = cmap;
+  writer.tokens = &tokens;
   writer.value_classes = classes.size();
   writer.escape_bits =
       classes.size() > kMaxValueAlphabet ? bit_width_of(classes.size() - kMaxValueAlphabet) : 0;
@@ -461,15 +454,20 @@ std::vector<uint8_t> Builder::finish(const BuildOptions& options) {
     throw std::length_error("blocks section over 4 GiB");
   writer.offsets.push_back(static_cast<uint32_t>(blocks.size()));
 
-  std::vector<uint8_t> codes(8 + 256, 0);
+  std::vector<uint8_t> codes(8, 0);
   store_u32(codes.data(), static_cast<uint32_t>(lengths.size()));
-  std::copy(cmap.begin(), cmap.end(), codes.begin() + 8);
   for (const auto& l : lengths) {
     uint8_t size[2];
     store_u16(size, static_cast<uint16_t>(l.size()));
     codes.insert(codes.end(), size, size + 2);
     codes.insert(codes.end(), l.begin(), l.end());
   }
+  std::vector<uint8_t> token_bytes(4, 0);
+  store_u32(token_bytes.data(), static_cast<uint32_t>(tokens.size()));
+  for (size_t t = 0; t < tokens.size(); ++t)
+    token_bytes.push_back(static_cast<uint8_t>(tokens.token(t).size()));
+  for (size_t t = 0; t < tokens.size(); ++t)
+    token_bytes.insert(token_bytes.end(), tokens.token(t).begin(), tokens.token(t).end());
   std::vector<uint8_t> index(writer.index.size() * 8);
   for (size_t b = 0; b < writer.index.size(); ++b)
     store_u64(index.data() + b * 8, writer.index[b]);
@@ -480,8 +478,8 @@ std::vector<uint8_t> Builder::finish(const BuildOptions& options) {
 
   // 6. Assemble: header, section table, sections (8-aligned, zero padding).
   const std::vector<uint8_t>* sections[] = {&strings, &metadata, &values, &codes,
-                                            &index,   &offsets,  &blocks};
-  constexpr size_t kSections = 7;
+                                            &index,   &offsets,  &blocks, &token_bytes};
+  constexpr size_t kSections = 8;
   std::vector<uint8_t> out(kHeaderSize + kSections * kSectionEntrySize, 0);
   for (size_t s = 0; s < kSections; ++s) {
     append_aligned(out);

@@ -23,6 +23,8 @@ std::string_view section_name(uint32_t id) {
       return "offsets";
     case SectionId::blocks:
       return "blocks";
+    case SectionId::tokens:
+      return "tokens";
   }
   return "unknown";
 }

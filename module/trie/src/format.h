@@ -13,7 +13,7 @@
 namespace pangea::trie::format {
 
 inline constexpr std::array<uint8_t, 8> kMagic{0x89, 'P', 'B', 'L', '\r', '\n', 0x1a, '\n'};
-inline constexpr uint32_t kVersion = 1;
+inline constexpr uint32_t kVersion = 2;
 inline constexpr size_t kHeaderSize = 256;
 inline constexpr size_t kSectionEntrySize = 32;
 inline constexpr size_t kAlign = 8;
@@ -52,9 +52,10 @@ enum class SectionId : uint32_t {
   index = 5,
   offsets = 6,
   blocks = 7,
+  tokens = 8,
 };
 inline constexpr uint32_t kFirstSection = 1;
-inline constexpr uint32_t kLastSection = 7;
+inline constexpr uint32_t kLastSection = 8;
 std::string_view section_name(uint32_t id);
 
 // xxh3 over the header and section table with the header checksum field zeroed.
@@ -70,19 +71,31 @@ inline constexpr size_t kMetadataRecordSize = 72;
 inline constexpr size_t kValueRecordSize = 8;
 
 // Entropy coding (see docs/format.md "Blocks").
-inline constexpr unsigned kMaxCodeLength = 11;
+inline constexpr unsigned kMaxCodeLength = 12;
 inline constexpr uint16_t kEndSymbol = 256;       // in the boundary table: end of key
 inline constexpr size_t kBoundaryAlphabet = 257;  // label lengths 0..255 + end
 inline constexpr size_t kLcpAlphabet = 256;
-inline constexpr size_t kCharAlphabet = 256;
 inline constexpr size_t kMaxValueAlphabet = 256;  // symbol 255 escapes when more classes
 inline constexpr size_t kTableBoundary = 0;
 inline constexpr size_t kTableLcp = 1;
 inline constexpr size_t kTableValue = 2;
-inline constexpr size_t kTableFirstChar = 3;
-inline constexpr size_t kMaxContexts = 32;  // context 0: first octet of a label
-inline constexpr size_t kIndexPrefix = 8;   // key octets held by the block index
-inline constexpr size_t kMaxKey = 254;      // 255-octet wire name minus the root label
+// Tokens are coded in one of kTokenContexts tables: at the first octet of a label,
+// or by the class of the octet before the token.
+inline constexpr size_t kTableFirstToken = 3;
+inline constexpr size_t kTokenContexts = 4;
+inline constexpr size_t kTableCount = kTableFirstToken + kTokenContexts;
+inline constexpr uint8_t kContextLabelStart = 0;
+inline constexpr uint8_t token_context_after(uint8_t octet) {
+  if (octet >= '0' && octet <= '9')
+    return 2;
+  if (octet == '-' || octet == '_')
+    return 3;
+  return 1;  // letters, and any other octet
+}
+inline constexpr size_t kMaxTokens = 4096;
+inline constexpr size_t kMaxTokenLength = 16;
+inline constexpr size_t kIndexPrefix = 8;  // key octets held by the block index
+inline constexpr size_t kMaxKey = 254;     // 255-octet wire name minus the root label
 inline constexpr size_t kMaxLabel = 63;
 inline constexpr unsigned kAncestorCountBits = 7;
 inline constexpr size_t kMaxBlockSize = 4096;

@@ -62,7 +62,7 @@ std::vector<uint8_t> code_lengths(std::span<const uint64_t> freqs) {
     if (lengths.empty() || *std::max_element(lengths.begin(), lengths.end()) <= kMaxCodeLength)
       return lengths;
     // Flatten the distribution and retry; converges since equal weights give
-    // lengths of ceil(log2(used symbols)) <= 9 for our alphabets.
+    // lengths of ceil(log2(used symbols)) <= 12 for our alphabets (kMaxTokens).
     for (auto& f : scaled) {
       if (f != 0)
         f = (f >> 1) | 1;
@@ -146,26 +146,18 @@ Encoder::Encoder(std::span<const uint8_t> lengths) : code(lengths.size()), lengt
   }
 }
 
-void Decoder::init(std::span<const uint8_t> lengths, const uint8_t* next_context) {
-  if (next_context != nullptr) {
-    std::copy(next_context, next_context + 256, next_.begin());
-  } else {
-    next_.fill(0);
-  }
+void Decoder::init(std::span<const uint8_t> lengths) {
   table_.fill(static_cast<uint16_t>(kInvalid << 9));
-  fast_.fill(uint32_t{kSlow} << 9);
+  fast_.fill(static_cast<uint16_t>(kSlow << 9));
   size_t used = used_symbols(lengths);
   if (used == 0)
     return;
-  auto fast_entry = [&](size_t symbol, unsigned len) {
-    return static_cast<uint32_t>(symbol | (len << 9) | (uint32_t{next_[symbol & 0xff]} << 13));
-  };
   if (used == 1) {
     for (size_t s = 0; s < lengths.size(); ++s) {
       if (lengths[s] == 0)
         continue;
       table_.fill(static_cast<uint16_t>(s));
-      fast_.fill(fast_entry(s, 0));
+      fast_.fill(static_cast<uint16_t>(s));
     }
     return;
   }
@@ -175,14 +167,40 @@ void Decoder::init(std::span<const uint8_t> lengths, const uint8_t* next_context
     if (len == 0)
       continue;
     uint16_t rev = reverse_bits(codes[s], len);
-    for (uint32_t fill = rev; fill < table_.size(); fill += 1u << len) {
+    for (uint32_t fill = rev; fill < table_.size(); fill += 1u << len)
       table_[fill] = static_cast<uint16_t>(s | (len << 9));
-    }
     if (len <= kFastBits) {
-      for (uint32_t fill = rev; fill < fast_.size(); fill += 1u << len) {
-        fast_[fill] = fast_entry(s, len);
-      }
+      for (uint32_t fill = rev; fill < fast_.size(); fill += 1u << len)
+        fast_[fill] = static_cast<uint16_t>(s | (len << 9));
     }
+  }
+}
+
+void TokenDecoder::init(std::span<const uint8_t> lengths, std::span<const uint8_t> token_lengths,
+                        std::span<const uint8_t> next_context) {
+  table_.fill(kInvalid << 12);
+  size_t used = used_symbols(lengths);
+  if (used == 0)
+    return;
+  auto entry = [&](size_t s, unsigned len) {
+    return static_cast<uint32_t>(s | (len << 12) | (uint32_t{token_lengths[s]} << 16) |
+                                 (uint32_t{next_context[s]} << 24));
+  };
+  if (used == 1) {
+    for (size_t s = 0; s < lengths.size(); ++s) {
+      if (lengths[s] != 0)
+        table_.fill(entry(s, 0));
+    }
+    return;
+  }
+  auto codes = canonical(lengths);
+  for (size_t s = 0; s < lengths.size(); ++s) {
+    unsigned len = lengths[s];
+    if (len == 0)
+      continue;
+    uint16_t rev = reverse_bits(codes[s], len);
+    for (uint32_t fill = rev; fill < table_.size(); fill += 1u << len)
+      table_[fill] = entry(s, len);
   }
 }
 

@@ -29,44 +29,26 @@ struct Encoder {
 };
 
 // Table-driven decoder. A 256-entry first-level table resolves codes of up to 8
-// bits (almost every symbol) and also carries the next context for order-1 char
-// tables, so the decode loop does one small, L1-resident load per symbol; longer
-// codes fall back to a full 2^kMaxCodeLength table.
+// bits (almost every symbol of the small tables) with one L1-resident load;
+// longer codes fall back to a full 2^kMaxCodeLength table.
 class Decoder {
  public:
   static constexpr unsigned kFastBits = 8;
   static constexpr uint16_t kInvalid = 15;  // length field: unused code
   static constexpr uint16_t kSlow = 14;  // length field (fast table only): code longer than 8 bits
 
-  // `lengths` must have passed valid_code_lengths(). `next_context`, when given,
-  // maps a decoded symbol (< 256) to the context of the following symbol.
-  void init(std::span<const uint8_t> lengths, const uint8_t* next_context = nullptr);
+  // `lengths` must have passed valid_code_lengths().
+  void init(std::span<const uint8_t> lengths);
 
   // Returns the symbol, or -1 (and latches the reader's overrun) on an invalid code.
   int decode(BitReader& in) const {
     if (in.available() < kMaxCodeLength)
       in.refill();
-    uint32_t e = fast_[in.peek() & ((1u << kFastBits) - 1)];
-    unsigned len = (e >> 9) & 15;
+    uint16_t e = fast_[in.peek() & ((1u << kFastBits) - 1)];
+    unsigned len = e >> 9;
     if (len >= kSlow)
       return decode_slow(in);
     in.consume(len);
-    return static_cast<int>(e & 0x1ff);
-  }
-
-  // The same for a char table: also returns the next symbol's context.
-  int decode(BitReader& in, size_t& next_context) const {
-    if (in.available() < kMaxCodeLength)
-      in.refill();
-    uint32_t e = fast_[in.peek() & ((1u << kFastBits) - 1)];
-    unsigned len = (e >> 9) & 15;
-    if (len >= kSlow) {
-      int s = decode_slow(in);
-      next_context = s >= 0 ? next_[static_cast<size_t>(s) & 0xff] : 0;
-      return s;
-    }
-    in.consume(len);
-    next_context = e >> 13;
     return static_cast<int>(e & 0x1ff);
   }
 
@@ -82,9 +64,40 @@ class Decoder {
     return e & 0x1ff;
   }
 
-  std::array<uint32_t, 1u << kFastBits> fast_{};        // symbol | length << 9 | next context << 13
+  std::array<uint16_t, 1u << kFastBits> fast_{};        // symbol | length << 9
   std::array<uint16_t, 1u << kMaxCodeLength> table_{};  // symbol | length << 9
-  std::array<uint8_t, 256> next_{};
+};
+
+// Decoder for a token table: one 2^kMaxCodeLength table whose entries also carry
+// the token's length, so a label octet run decodes with one load per token.
+class TokenDecoder {
+ public:
+  static constexpr uint32_t kInvalid = 15;
+
+  // `lengths` must have passed valid_code_lengths(); token_lengths[s] is the
+  // length of token s (1..kMaxTokenLength), next_context[s] the context of the
+  // token after it.
+  void init(std::span<const uint8_t> lengths, std::span<const uint8_t> token_lengths,
+            std::span<const uint8_t> next_context);
+
+  // Returns symbol | token length << 16 | next context << 24, or -1 (latching the
+  // overrun) on an invalid code.
+  int32_t decode(BitReader& in) const {
+    if (in.available() < kMaxCodeLength)
+      in.refill();
+    uint32_t e = table_[in.peek() & ((1u << kMaxCodeLength) - 1)];
+    unsigned len = (e >> 12) & 15;
+    if (len == kInvalid) {
+      in.fail();
+      return -1;
+    }
+    in.consume(len);
+    return static_cast<int32_t>((e & 0xfff) | ((e >> 16) << 16));
+  }
+
+ private:
+  // symbol | code length << 12 | token length << 16 | next context << 24
+  std::array<uint32_t, 1u << kMaxCodeLength> table_{};
 };
 
 // LSB-first bit writer.

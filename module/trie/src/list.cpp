@@ -80,6 +80,10 @@ bool all_zero(std::span<const uint8_t> bytes) {
   return std::all_of(bytes.begin(), bytes.end(), [](uint8_t b) { return b == 0; });
 }
 
+// Key buffers: the longest key, plus the index prefix copied before a short
+// first key is known to end, plus a whole token copied past the end.
+constexpr size_t kKeyBuffer = kMaxKey + kIndexPrefix + kMaxTokenLength;
+
 struct StackEntry {
   uint8_t len;
   uint32_t value_class;
@@ -140,17 +144,20 @@ class ListImpl final : public List {
   std::unique_ptr<Storage> storage_;
   std::span<const uint8_t> file_;
   ListInfo info_;
-  Cursor strings_, metadata_, values_, codes_, index_, offsets_, blocks_;
+  Cursor strings_, metadata_, values_, codes_, index_, offsets_, blocks_, token_section_;
   size_t block_size_ = 0;
   size_t block_count_ = 0;
   size_t value_classes_ = 0;
   size_t value_alphabet_ = 0;
   int64_t lone_value_ = -1;  // the only value class, when the value code is a lone symbol
   unsigned escape_bits_ = 0;
-  size_t contexts_ = 0;
-  std::array<uint8_t, 256> cmap_{};
   Decoder boundary_, lcp_, value_;
-  std::array<Decoder, kMaxContexts> chars_;
+  std::array<TokenDecoder, kTokenContexts> token_tables_;
+  // Each token's octets in a 16-octet slot (zero-padded), so that a decoded token
+  // is one fixed-size copy.
+  std::vector<std::array<uint8_t, kMaxTokenLength>> tokens_;
+  std::vector<uint8_t> token_lengths_;
+  std::vector<uint8_t> token_next_context_;
 };
 
 bool ListImpl::verify(const OpenOptions& options, std::string& error) {
@@ -339,6 +346,9 @@ bool ListImpl::verify_sections(std::string& error) {
       case SectionId::blocks:
         blocks_ = c;
         break;
+      case SectionId::tokens:
+        token_section_ = c;
+        break;
     }
   }
   if (size - covered >= kAlign || !all_zero(file_.subspan(covered))) {
@@ -355,57 +365,85 @@ bool ListImpl::verify_sections(std::string& error) {
 }
 
 bool ListImpl::verify_codes(std::string& error) {
+  // Tokens first: the token tables' alphabet is the token count.
+  Cursor t = token_section_;
+  const uint32_t token_count = t.u32();
+  if (!t.ok() || token_count > kMaxTokens) {
+    error = "bad tokens section: " + std::to_string(token_count) + " tokens (at most " +
+            std::to_string(kMaxTokens) + ")";
+    return false;
+  }
+  auto lengths_of_tokens = t.bytes(token_count);
+  if (!t.ok()) {
+    error = "truncated: tokens section ends inside the token lengths";
+    return false;
+  }
+  token_lengths_.assign(lengths_of_tokens.begin(), lengths_of_tokens.end());
+  tokens_.assign(token_count, {});
+  token_next_context_.clear();
+  for (size_t i = 0; i < token_count; ++i) {
+    const uint8_t len = token_lengths_[i];
+    if (len == 0 || len > kMaxTokenLength) {
+      error = "bad tokens section: token " + std::to_string(i) + " has length " +
+              std::to_string(len) + " (expected 1-" + std::to_string(kMaxTokenLength) + ")";
+      return false;
+    }
+    auto octets = t.bytes(len);
+    if (!t.ok()) {
+      error = "truncated: tokens section ends inside token " + std::to_string(i);
+      return false;
+    }
+    std::copy(octets.begin(), octets.end(), tokens_[i].begin());
+    token_next_context_.push_back(token_context_after(octets.back()));
+  }
+  if (t.remaining() != 0) {
+    error = "bad tokens section: trailing bytes";
+    return false;
+  }
+
   Cursor c = codes_;
   uint32_t tables = c.u32();
   uint32_t reserved = c.u32();
-  auto cmap = c.bytes(256);
-  if (!c.ok() || reserved != 0 || tables < kTableFirstChar + 2 ||
-      tables > kTableFirstChar + kMaxContexts) {
-    error = "bad codes section: " + std::to_string(tables) + " tables";
+  if (!c.ok() || reserved != 0 || tables != kTableCount) {
+    error = "bad codes section: " + std::to_string(tables) + " tables (expected " +
+            std::to_string(kTableCount) + ")";
     return false;
   }
-  contexts_ = tables - kTableFirstChar;
-  for (size_t i = 0; i < 256; ++i) {
-    cmap_[i] = cmap[i];
-    if (cmap[i] == 0 || cmap[i] >= contexts_) {
-      error = "bad codes section: context map entry out of range";
-      return false;
-    }
-  }
-  for (size_t t = 0; t < tables; ++t) {
-    size_t expected = t == kTableBoundary ? kBoundaryAlphabet
-                      : t == kTableLcp    ? kLcpAlphabet
-                      : t == kTableValue  ? 0
-                                          : kCharAlphabet;
+  for (size_t i = 0; i < tables; ++i) {
+    const bool token_table = i >= kTableFirstToken;
+    size_t expected = i == kTableBoundary ? kBoundaryAlphabet
+                      : i == kTableLcp    ? kLcpAlphabet
+                      : token_table       ? token_count
+                                          : 0;
     uint16_t alphabet = c.u16();
     auto lengths = c.bytes(alphabet);
     if (!c.ok()) {
-      error = "truncated: codes section ends inside table " + std::to_string(t);
+      error = "truncated: codes section ends inside table " + std::to_string(i);
       return false;
     }
-    if ((expected != 0 && alphabet != expected) ||
-        (t == kTableValue && alphabet > kMaxValueAlphabet)) {
-      error = "bad codes section: table " + std::to_string(t) + " has " + std::to_string(alphabet) +
+    if ((i != kTableValue && alphabet != expected) ||
+        (i == kTableValue && alphabet > kMaxValueAlphabet)) {
+      error = "bad codes section: table " + std::to_string(i) + " has " + std::to_string(alphabet) +
               " symbols";
       return false;
     }
     std::string why;
     if (!valid_code_lengths(lengths, why)) {
-      error = "bad codes section: table " + std::to_string(t) + ": " + why;
+      error = "bad codes section: table " + std::to_string(i) + ": " + why;
       return false;
     }
-    if (t == kTableBoundary)
+    if (i == kTableBoundary)
       boundary_.init(lengths);
-    if (t == kTableLcp)
+    if (i == kTableLcp)
       lcp_.init(lengths);
-    if (t == kTableValue) {
+    if (i == kTableValue) {
       value_.init(lengths);
       value_alphabet_ = alphabet;
       size_t used = 0, symbol = 0;
-      for (size_t i = 0; i < lengths.size(); ++i) {
-        if (lengths[i] != 0) {
+      for (size_t k = 0; k < lengths.size(); ++k) {
+        if (lengths[k] != 0) {
           ++used;
-          symbol = i;
+          symbol = k;
         }
       }
       lone_value_ = used == 1 ? static_cast<int64_t>(symbol) : -1;
@@ -414,8 +452,8 @@ bool ListImpl::verify_codes(std::string& error) {
         return false;
       }
     }
-    if (t >= kTableFirstChar)
-      chars_[t - kTableFirstChar].init(lengths, cmap_.data());
+    if (token_table)
+      token_tables_[i - kTableFirstToken].init(lengths, token_lengths_, token_next_context_);
   }
   if (c.remaining() != 0) {
     error = "bad codes section: trailing bytes";
@@ -517,17 +555,25 @@ int ListImpl::decode_suffix(BitReader& reader, uint8_t* key, size_t from, size_t
                             size_t rem) const {
   // Hot loop of every lookup. Works on a local copy of the reader: stores through
   // the uint8_t* key may alias anything, which would force the reader's state
-  // back to memory after every octet.
+  // back to memory after every token. `key` has kMaxTokenLength octets of slack:
+  // a token is copied whole and then only its length counts.
   BitReader in = reader;
   size_t pos = from;
-  size_t ctx = rem == 0 || pos == label_start + 1 ? 0 : cmap_[key[pos - 1]];
+  size_t context =
+      rem == 0 || pos == label_start + 1 ? kContextLabelStart : token_context_after(key[pos - 1]);
   int result = -1;
   for (;;) {
-    for (; rem > 0; --rem) {
-      int c = chars_[ctx].decode(in, ctx);
-      if (c < 0)
+    while (rem > 0) {
+      const int32_t t = token_tables_[context].decode(in);
+      if (t < 0)
         goto done;
-      key[pos++] = static_cast<uint8_t>(c);
+      const auto len = static_cast<size_t>((t >> 16) & 0xff);
+      if (len > rem)
+        goto done;
+      std::memcpy(key + pos, tokens_[static_cast<size_t>(t & 0xfff)].data(), kMaxTokenLength);
+      pos += len;
+      rem -= len;
+      context = static_cast<size_t>(t >> 24);
     }
     int s = boundary_.decode(in);
     if (s < 0)
@@ -540,7 +586,7 @@ int ListImpl::decode_suffix(BitReader& reader, uint8_t* key, size_t from, size_t
     }
     key[pos++] = static_cast<uint8_t>(s);
     rem = static_cast<size_t>(s);
-    ctx = 0;
+    context = kContextLabelStart;
   }
   result = in.overrun() ? -1 : static_cast<int>(pos);
 done:
@@ -599,7 +645,7 @@ int64_t ListImpl::decode_value(BitReader& in) const {
 }
 
 int ListImpl::compare_first_key(size_t block, const uint8_t* q, size_t qlen) const {
-  uint8_t key[kMaxKey + kIndexPrefix];
+  uint8_t key[kKeyBuffer];
   BitReader in(block_bytes(block));
   int len = decode_first_key(in, block, key);
   if (len < 0)
@@ -672,7 +718,7 @@ int ListImpl::scan_block(size_t block, const uint8_t* q, size_t qlen, const uint
   // are prefixes of the current key (block header ancestors, then scanned keys).
   StackEntry stack[kMaxLabels];
   size_t depth = 0;
-  uint8_t key[kMaxKey + kIndexPrefix];
+  uint8_t key[kKeyBuffer];
   BitReader in(block_bytes(block));
   int len = decode_first_key(in, block, key);
   if (len < 0)
@@ -773,7 +819,7 @@ MetadataView ListImpl::metadata(uint32_t metadata_id) const {
 }
 
 void ListImpl::for_each(const std::function<void(const Entry&)>& visit) const {
-  uint8_t key[kMaxKey + kIndexPrefix];
+  uint8_t key[kKeyBuffer];
   auto corrupt = [](size_t block) {
     throw std::runtime_error("corrupt list: block " + std::to_string(block) + " does not decode");
   };

@@ -159,7 +159,7 @@ TEST_CASE("builder: header fields come from the options", "[builder]") {
   CHECK(list->info().build_time == 1'790'000'000);
   CHECK(list->info().serial == 1'790'000'000);  // serial 0: defaults to the build time
   CHECK(list->info().source_digest[0] == 0xab);
-  CHECK(list->info().format_version == 1);
+  CHECK(list->info().format_version == 2);
   CHECK_FALSE(list->info().signed_embedded);
   options.serial = 7;
   options.generator = std::string(100, 'g');

@@ -126,11 +126,11 @@ TEST_CASE("format: a section that ends past the file is named in the error", "[f
 
 TEST_CASE("format: versions and flags this reader does not know are refused", "[format]") {
   auto f = small_file();
-  store_u32(f.data() + kOffVersion, 2);
+  store_u32(f.data() + kOffVersion, 3);
   store_u64(f.data() + kOffHeaderChecksum, header_checksum(f));
   std::string error;
   CHECK_FALSE(opens(f, &error));
-  CHECK(error == "unsupported format version 2 (this reader supports 1)");
+  CHECK(error == "unsupported format version 3 (this reader supports 2)");
 
   f = small_file();
   store_u64(f.data() + kOffFlags, 2);  // unknown "must understand" flag

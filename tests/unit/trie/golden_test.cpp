@@ -98,7 +98,7 @@ std::vector<uint8_t> sign_golden(const std::vector<uint8_t>& file) {
 
 void check_golden_answers(const List& list) {
   const ListInfo& info = list.info();
-  CHECK(info.format_version == 1);
+  CHECK(info.format_version == 2);
   CHECK(info.entry_count == 9);  // 11 lines: one duplicate name, one redundant entry
   CHECK(info.metadata_count == 7);
   CHECK(info.serial == 42);
@@ -183,6 +183,17 @@ TEST_CASE("golden: the signed file verifies with the test key", "[golden]") {
   REQUIRE(list != nullptr);
   CHECK(list->info().signed_embedded);
   check_golden_answers(*list);
+}
+
+TEST_CASE("golden: version 1 files are refused with a clear reason", "[golden]") {
+  // Version 2 changed the block coding (tokens): a version 1 list must be
+  // recompiled, and the loader must say so rather than misread it.
+  for (const char* name : {"golden-v1-2026-11-29.pbl", "golden-signed-v1-2026-11-29.pbl"}) {
+    INFO(name);
+    std::string error;
+    CHECK(List::open(kDir + name, {}, error) == nullptr);
+    CHECK(error == kDir + name + ": unsupported format version 1 (this reader supports 2)");
+  }
 }
 
 TEST_CASE("golden: today's builder reproduces the golden files byte for byte", "[golden]") {

@@ -21,6 +21,9 @@ struct BuildOptions {
   // larger than MARISA-trie's; 8 is ~25% faster and ~15% larger. See
   // docs/format.md and bench/format/README.md.
   size_t block_size = 18;
+  // Most tokens (label octet strings coded as one symbol) to learn, 1..4096; see
+  // docs/format.md "Tokens".
+  size_t max_tokens = 2048;
   // Keep entries made redundant by a subtree ancestor (see finish()); for exports
   // and benchmarks that want every name stored. They still count in `redundant`.
   bool keep_redundant = false;
