@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "format.h"
 #include "fuzz_check.h"
 #include "pangea/trie/list.h"
 #include "pangea/trie/name.h"
@@ -89,7 +90,8 @@ void exercise(const std::vector<uint8_t>& bytes, std::span<const uint8_t> tail) 
   }
   const trie::ListInfo& info = list->info();
   FUZZ_CHECK(info.file_bytes == bytes.size(), "file_bytes differs from the input size");
-  FUZZ_CHECK(info.format_version == 1, "opened a file of another version");
+  FUZZ_CHECK(info.format_version == pangea::trie::format::kVersion,
+             "opened a file of another version");
 
   // Out-of-range metadata ids give an empty view, not a read.
   check_metadata(*list, UINT32_MAX);

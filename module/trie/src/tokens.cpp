@@ -12,9 +12,9 @@ constexpr size_t kGenerations = 5;
 // Learning looks at about this many octets (every n-th segment): enough to find
 // the recurring words, and it keeps compile time flat for big lists.
 constexpr size_t kSampleOctets = 1u << 20;
-// A token must cover at least this many octets of the whole list to be worth its
-// entry in the tokens section and its two code lengths.
-constexpr uint64_t kMinCoverage = 48;
+// A token must be used at least this often in the whole list (estimated from the
+// sample) to pay for its entry in the tokens section and its code lengths.
+constexpr uint64_t kMinUses = 48;
 
 size_t bucket_of(uint8_t a, uint8_t b) {
   return (size_t{a} << 8) | b;
@@ -94,7 +94,7 @@ TokenTable TokenTable::learn(std::span<const std::string_view> segments, size_t 
       singles.emplace_back(1, static_cast<char>(c));
   }
   const size_t stride = std::max<size_t>(1, total / kSampleOctets);
-  const uint64_t min_gain = (kMinCoverage + stride - 1) / stride;
+  const uint64_t min_uses = (kMinUses + stride - 1) / stride;  // in the sample
   const size_t max_multi = max_tokens > singles.size() ? max_tokens - singles.size() : 0;
 
   TokenTable table(singles);
@@ -125,7 +125,7 @@ TokenTable TokenTable::learn(std::span<const std::string_view> segments, size_t 
     }
     std::vector<std::pair<uint64_t, std::string>> ranked;
     for (auto& [token, g] : gain) {
-      if (g >= min_gain * token.size())
+      if (g >= min_uses * token.size())
         ranked.emplace_back(g, token);
     }
     const size_t keep = std::min(max_multi, ranked.size());
