@@ -28,37 +28,63 @@ std::span<const uint8_t> cname_target(const ub_packed_rrset_key* key) {
   return {data->rr_data[0] + 2, data->rr_len[0] - 2};
 }
 
-// Copies the owner names and targets of the reply's CNAME rrsets. Takes the
-// rrset locks in reference order, as rrset_array_lock() does, and skips rrsets
-// replaced since the message was cached.
-void copy_chain(reply_info* rep, std::vector<Name>& chain) {
+// Calls visit(owner, target) for the reply's CNAME rrsets. Takes the rrset
+// locks in reference order, as rrset_array_lock() does, and skips rrsets
+// replaced since the message was cached. Stops when visit returns true.
+template <typename Visit>
+bool visit_chain(reply_info* rep, Visit&& visit) {
   for (size_t i = 0; i < rep->rrset_count; ++i) {
     if (i > 0 && rep->ref[i].key == rep->ref[i - 1].key)
       continue;
     ub_packed_rrset_key* key = rep->ref[i].key;
     lock_rw_rdlock(&key->entry.lock);
+    bool stop = false;
     if (rep->ref[i].id == key->id && ntohs(key->rk.type) == LDNS_RR_TYPE_CNAME) {
-      chain.emplace_back(key->rk.dname, key->rk.dname_len);
-      const auto target = cname_target(key);
-      chain.emplace_back(target.begin(), target.end());
+      stop = visit(std::span<const uint8_t>(key->rk.dname, key->rk.dname_len), cname_target(key));
     }
     lock_rw_unlock(&key->entry.lock);
+    if (stop)
+      return true;
   }
+  return false;
 }
 
+struct Walk {
+  const policy::ChangeSet* prefilter;
+  std::vector<CachedMessage> candidates;
+  size_t walked = 0;
+};
+
 // Runs with the slab's table lock held, which the workers need for every cache
-// lookup: only copy, never decide here.
-void copy_entry(lruhash_entry* entry, void* arg) {
-  auto* messages = static_cast<std::vector<CachedMessage>*>(arg);
+// lookup: only a few hash probes and copies here, never a policy lookup.
+void visit_entry(lruhash_entry* entry, void* arg) {
+  auto* walk = static_cast<Walk*>(arg);
   auto* key = static_cast<msgreply_entry*>(entry->key);
   auto* rep = static_cast<reply_info*>(entry->data);
-  CachedMessage& message = messages->emplace_back();
+  ++walk->walked;
+  const std::span<const uint8_t> qname(key->key.qname, key->key.qname_len);
+  if (walk->prefilter != nullptr && !walk->prefilter->may_affect(qname)) {
+    // The question name is far from every change; its chain may not be.
+    const bool near =
+        rep != nullptr &&
+        visit_chain(rep, [&](std::span<const uint8_t> owner, std::span<const uint8_t> target) {
+          return walk->prefilter->may_affect(owner) || walk->prefilter->may_affect(target);
+        });
+    if (!near)
+      return;
+  }
+  CachedMessage& message = walk->candidates.emplace_back();
   message.hash = entry->hash;
-  message.qname.assign(key->key.qname, key->key.qname_len);
+  message.qname.assign(qname.begin(), qname.end());
   message.qtype = key->key.qtype;
   message.qclass = key->key.qclass;
-  if (rep != nullptr)
-    copy_chain(rep, message.chain);
+  if (rep != nullptr) {
+    visit_chain(rep, [&](std::span<const uint8_t> owner, std::span<const uint8_t> target) {
+      message.chain.emplace_back(owner.begin(), owner.end());
+      message.chain.emplace_back(target.begin(), target.end());
+      return false;
+    });
+  }
 }
 
 bool doomed(const CachedMessage& message, const CachePurgePredicate& must_purge) {
@@ -73,24 +99,27 @@ bool doomed(const CachedMessage& message, const CachePurgePredicate& must_purge)
 
 }  // namespace
 
-size_t purge_msg_cache(module_env* env, const CachePurgePredicate& must_purge) {
+PurgeResult purge_msg_cache(module_env* env, const policy::ChangeSet* prefilter,
+                            const CachePurgePredicate& must_purge) {
+  PurgeResult result;
   if (env == nullptr || env->msg_cache == nullptr)
-    return 0;
-  // Copy the keys under the cache locks (tens of nanoseconds per message), then
-  // decide without holding any lock (a few microseconds per message: two
-  // policy lookups), then remove. Deciding inside the walk stalled every worker
-  // whose lookup hashed to the slab being walked.
-  std::vector<CachedMessage> messages;
-  slabhash_traverse(env->msg_cache, 0, &copy_entry, &messages);
+    return result;
+  // Under the cache locks: the prefilter (tens of nanoseconds per message) and
+  // copies of the messages that pass it. Outside them: the exact decision (a
+  // few microseconds per message: two policy lookups). Deciding inside the
+  // walk stalled every worker whose lookup hashed to the slab being walked.
+  Walk walk{prefilter, {}, 0};
+  slabhash_traverse(env->msg_cache, 0, &visit_entry, &walk);
+  result.walked = walk.walked;
+  result.candidates = walk.candidates.size();
   // Decide every message first and remove them all afterwards, in one short
   // burst: the newly blocked names leave the cache together, so the new
   // generation is in force for all of them at once rather than one by one.
   std::vector<const CachedMessage*> doomed_messages;
-  for (const auto& message : messages) {
+  for (const auto& message : walk.candidates) {
     if (doomed(message, must_purge))
       doomed_messages.push_back(&message);
   }
-  size_t removed = 0;
   for (const CachedMessage* message : doomed_messages) {
     query_info key{};
     key.qname = const_cast<uint8_t*>(message->qname.data());
@@ -98,9 +127,22 @@ size_t purge_msg_cache(module_env* env, const CachePurgePredicate& must_purge) {
     key.qtype = message->qtype;
     key.qclass = message->qclass;
     slabhash_remove(env->msg_cache, message->hash, &key);
-    ++removed;
+    ++result.removed;
   }
-  return removed;
+  return result;
+}
+
+size_t msg_cache_count(module_env* env) {
+  if (env == nullptr || env->msg_cache == nullptr)
+    return 0;
+  size_t count = 0;
+  for (size_t i = 0; i < env->msg_cache->size; ++i) {
+    lruhash* table = env->msg_cache->array[i];
+    lock_quick_lock(&table->lock);
+    count += table->num;
+    lock_quick_unlock(&table->lock);
+  }
+  return count;
 }
 
 void purge_name(module_env* env, std::span<const uint8_t> wire_name, uint16_t qtype,

@@ -6,12 +6,18 @@
 // list is loaded we walk the message cache once and remove (not expire: with
 // serve-expired an expired entry is still served) exactly the entries whose
 // question name, or any name in their CNAME chain, the new generation blocks.
+//
+// The walk is cheap per message when a policy::ChangeSet is given: under the
+// cache locks each message's names get a few hash probes, and only the
+// messages that pass (the names near a changed entry) are copied out and
+// decided exactly, outside the locks.
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <span>
 
+#include "pangea/policy/change_set.h"
 #include "unbound_api.h"
 
 namespace pangea::unbound {
@@ -20,9 +26,22 @@ namespace pangea::unbound {
 // from cache. Called with no cache lock held, on the caller's thread.
 using CachePurgePredicate = std::function<bool(std::span<const uint8_t> wire_name)>;
 
-// Returns the number of entries removed. Call with no cache lock held (from
-// init, operate or the module's reload thread).
-size_t purge_msg_cache(module_env* env, const CachePurgePredicate& must_purge);
+struct PurgeResult {
+  size_t walked = 0;      // messages in the cache
+  size_t candidates = 0;  // decided with `must_purge` (passed the prefilter)
+  size_t removed = 0;
+};
+
+// Removes the cached messages for which `must_purge` is true of the question
+// name or of a name in the CNAME chain. With `prefilter`, only messages for
+// which prefilter->may_affect() is true of one of those names are decided; it
+// must be a superset of `must_purge`. Call with no cache lock held (from init,
+// operate or the module's reload thread).
+PurgeResult purge_msg_cache(module_env* env, const policy::ChangeSet* prefilter,
+                            const CachePurgePredicate& must_purge);
+
+// Messages in the message cache now (an estimate: the count moves under us).
+size_t msg_cache_count(module_env* env);
 
 // Removes the cached messages for one name (flags 0 and CD, which hash apart),
 // for every query type the chain may have been cached under.

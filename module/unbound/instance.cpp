@@ -1,9 +1,11 @@
 #include "instance.h"
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "cache_purge.h"
+#include "pangea/policy/change_set.h"
 #include "pangea/policy/config.h"
 #include "pangea/telemetry/prometheus.h"
 
@@ -26,6 +28,17 @@ void log_from_policy(policy::Level level, const std::string& message) {
       break;
   }
 }
+
+// Past this many changed names a swap purges with the full predicate: the
+// change set's table would pass 4 MiB, for a swap that rewrites most of a list.
+constexpr size_t kMaxChangedNames = size_t{1} << 18;
+
+// Walking a list entry (decoding its key) costs about 1/20 of deciding a
+// cached message exactly (measured: ~70 ns against 1.5-3 µs per message in a
+// full pass of bench/run). Build a change set only when walking the swapped
+// lists costs less than deciding every cached message would: a small cache is
+// cheaper to decide in full than a large list is to diff.
+constexpr uint64_t kEntriesPerLookup = 20;
 
 std::vector<std::string> list_names(const policy::Config& config) {
   std::vector<std::string> names;
@@ -100,16 +113,30 @@ Instance::~Instance() {
 
 void Instance::purge_after_swap(const policy::Snapshot* old, const policy::Snapshot& now) {
   const int64_t at = now.now();
-  const size_t removed = purge_msg_cache(env_, [&](std::span<const uint8_t> name) {
-    return old != nullptr ? policy::newly_blocked(*old, now, name, at)
-                          : now.may_intercept(name, at);
-  });
+  const auto started = std::chrono::steady_clock::now();
+  std::optional<policy::ChangeSet> changes;
+  if (old != nullptr) {
+    const uint64_t walk = policy::ChangeSet::walk_size(*old, now);
+    if (walk / kEntriesPerLookup < msg_cache_count(env_))
+      changes = policy::ChangeSet::between(*old, now, kMaxChangedNames);
+  }
+  const PurgeResult result =
+      purge_msg_cache(env_, changes ? &*changes : nullptr, [&](std::span<const uint8_t> name) {
+        return old != nullptr ? policy::newly_blocked(*old, now, name, at)
+                              : now.may_intercept(name, at);
+      });
+  const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - started);
   // Always logged after a swap: it is also the moment the new generation is
   // fully in force (tests and operators wait for it).
-  if (removed > 0 || old != nullptr) {
+  if (result.removed > 0 || old != nullptr) {
+    const std::string how = changes ? std::to_string(changes->size()) + " changed name(s)"
+                                    : std::string("no change set");
     log_info(
-        "pangea: generation %llu in force: removed %zu cached answer(s) for newly listed names",
-        static_cast<unsigned long long>(now.generation()), removed);
+        "pangea: generation %llu in force: removed %zu cached answer(s) for newly listed names "
+        "(%zu cached, %zu checked, %s, %lld us)",
+        static_cast<unsigned long long>(now.generation()), result.removed, result.walked,
+        result.candidates, how.c_str(), static_cast<long long>(took.count()));
   }
 }
 

@@ -6,6 +6,12 @@
 #include "cache_purge.h"
 
 namespace pangea::unbound {
+namespace {
+
+// As for a list swap (instance.cpp): beyond this, decide every cached message.
+constexpr size_t kMaxChangedNames = size_t{1} << 18;
+
+}  // namespace
 
 WindowWatch::WindowWatch(module_env* env, SnapshotSource snapshots)
     : env_(env), snapshots_(std::move(snapshots)) {
@@ -57,13 +63,17 @@ void WindowWatch::run() {
       continue;
     lock.unlock();
     try {
-      // Answers cached before the boundary for names it now blocks.
+      // Answers cached before the boundary for names it now blocks. Only the
+      // entries whose window turned since can change a decision.
       const int64_t before = *boundary - 1;
-      const size_t removed = purge_msg_cache(env_, [&](std::span<const uint8_t> name) {
-        return policy::newly_blocked(*snapshot, before, *snapshot, now, name);
-      });
+      const std::optional<policy::ChangeSet> changes =
+          policy::ChangeSet::over_time(*snapshot, before, now, kMaxChangedNames);
+      const PurgeResult result =
+          purge_msg_cache(env_, changes ? &*changes : nullptr, [&](std::span<const uint8_t> name) {
+            return policy::newly_blocked(*snapshot, before, *snapshot, now, name);
+          });
       log_info("pangea: validity windows changed at %lld: removed %zu cached answer(s)",
-               static_cast<long long>(*boundary), removed);
+               static_cast<long long>(*boundary), result.removed);
     } catch (const std::exception& e) {
       log_err("pangea: validity window purge: %s", e.what());
     }

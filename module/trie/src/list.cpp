@@ -100,8 +100,11 @@ class ListImpl final : public List {
   size_t lookup(std::span<const uint8_t> wire_name, std::span<Match> out) const noexcept override;
   MetadataView metadata(uint32_t metadata_id) const override;
   void for_each(const std::function<void(const Entry&)>& visit) const override;
+  std::unique_ptr<EntryCursor> entries() const override;
 
  private:
+  class Entries;
+
   bool verify_header(std::string& error);
   bool verify_sections(std::string& error);
   bool verify_codes(std::string& error);
@@ -818,44 +821,77 @@ MetadataView ListImpl::metadata(uint32_t metadata_id) const {
   return view;
 }
 
-void ListImpl::for_each(const std::function<void(const Entry&)>& visit) const {
-  uint8_t key[kKeyBuffer];
-  auto corrupt = [](size_t block) {
-    throw std::runtime_error("corrupt list: block " + std::to_string(block) + " does not decode");
-  };
-  for (size_t block = 0; block < block_count_; ++block) {
-    BitReader in(block_bytes(block));
-    const size_t entries = entries_in(block);
-    int len = -1;
-    for (size_t i = 0; i < entries; ++i) {
-      if (i == 0) {
-        len = decode_first_key(in, block, key);
-      } else {
-        int lcp = lcp_.decode(in);
-        if (lcp < 0 || lcp > len)
-          corrupt(block);
-        len = decode_next_key(in, key, static_cast<size_t>(lcp));
-      }
-      if (len < 0)
-        corrupt(block);
-      int64_t cls = decode_value(in);
-      if (cls < 0)
-        corrupt(block);
-      if (i == 0 && in.bits(1) != 0) {
-        size_t ancestors = in.bits(kAncestorCountBits);
-        for (size_t a = 0; a < ancestors; ++a) {
-          in.bits(8);
-          if (decode_value(in) < 0)
-            corrupt(block);
-        }
-      }
-      Entry entry;
-      entry.name = name_from_key({key, static_cast<size_t>(len)});
-      uint32_t meta;
-      value_record(static_cast<uint32_t>(cls), meta, entry.policy, entry.scope);
-      entry.meta = metadata(meta).to_owned();
-      visit(entry);
+// Decodes the blocks in order, one entry per next(): the front-coded keys of a
+// block depend on the previous key, so the cursor keeps the current key.
+class ListImpl::Entries final : public EntryCursor {
+ public:
+  explicit Entries(const ListImpl& list) : list_(list), in_(std::span<const uint8_t>{}) {}
+
+  bool next(RawEntry& entry) override {
+    while (index_ == entries_) {
+      if (block_ + 1 >= list_.block_count_)
+        return false;
+      ++block_;
+      in_ = BitReader(list_.block_bytes(block_));
+      entries_ = list_.entries_in(block_);
+      index_ = 0;
     }
+    if (index_ == 0) {
+      len_ = list_.decode_first_key(in_, block_, key_);
+    } else {
+      const int lcp = list_.lcp_.decode(in_);
+      if (lcp < 0 || lcp > len_)
+        corrupt();
+      len_ = list_.decode_next_key(in_, key_, static_cast<size_t>(lcp));
+    }
+    if (len_ < 0)
+      corrupt();
+    const int64_t cls = list_.decode_value(in_);
+    if (cls < 0)
+      corrupt();
+    if (index_ == 0 && in_.bits(1) != 0) {
+      // The block header's ancestors serve lookups; enumeration skips them.
+      const size_t ancestors = in_.bits(kAncestorCountBits);
+      for (size_t a = 0; a < ancestors; ++a) {
+        in_.bits(8);
+        if (list_.decode_value(in_) < 0)
+          corrupt();
+      }
+    }
+    ++index_;
+    entry.key = {key_, static_cast<size_t>(len_)};
+    list_.value_record(static_cast<uint32_t>(cls), entry.metadata_id, entry.policy, entry.scope);
+    return true;
+  }
+
+ private:
+  [[noreturn]] void corrupt() const {
+    throw std::runtime_error("corrupt list: block " + std::to_string(block_) + " does not decode");
+  }
+
+  const ListImpl& list_;
+  size_t block_ = SIZE_MAX;  // SIZE_MAX + 1 == 0: the first next() opens block 0
+  size_t entries_ = 0;
+  size_t index_ = 0;
+  BitReader in_;
+  int len_ = -1;
+  uint8_t key_[kKeyBuffer];
+};
+
+std::unique_ptr<EntryCursor> ListImpl::entries() const {
+  return std::make_unique<Entries>(*this);
+}
+
+void ListImpl::for_each(const std::function<void(const Entry&)>& visit) const {
+  Entries cursor(*this);
+  RawEntry raw;
+  while (cursor.next(raw)) {
+    Entry entry;
+    entry.name = name_from_key(raw.key);
+    entry.policy = raw.policy;
+    entry.scope = raw.scope;
+    entry.meta = metadata(raw.metadata_id).to_owned();
+    visit(entry);
   }
 }
 

@@ -231,6 +231,59 @@ TEST_CASE("for_each: enumerates exactly the entries built", "[list]") {
   }
 }
 
+TEST_CASE("entries: the for_each entries, in strictly increasing key order", "[list]") {
+  std::mt19937_64 rng(11);
+  std::vector<Entry> entries;
+  std::set<std::string> names;
+  for (int i = 0; i < 2000; ++i) {
+    std::string name = random_name(rng, 4) + ".n" + std::to_string(i % 13);
+    if (!names.insert(name).second)
+      continue;
+    entries.push_back(make_entry(name, i % 3 == 0 ? Policy::allow : Policy::block,
+                                 i % 5 == 0 ? Scope::exact : Scope::subtree, make_meta("m", name)));
+  }
+  for (size_t block_size : {1, 2, 16, 100}) {
+    BuildOptions options;
+    options.block_size = block_size;
+    auto list = build(entries, options);
+    std::vector<Entry> enumerated;
+    list->for_each([&](const Entry& e) { enumerated.push_back(e); });
+    auto cursor = list->entries();
+    RawEntry raw;
+    std::vector<uint8_t> previous;
+    size_t i = 0;
+    while (cursor->next(raw)) {
+      REQUIRE(i < enumerated.size());
+      const std::vector<uint8_t> key(raw.key.begin(), raw.key.end());
+      CHECK(previous < key);
+      previous = key;
+      CHECK(raw.policy == enumerated[i].policy);
+      CHECK(raw.scope == enumerated[i].scope);
+      CHECK(list->metadata(raw.metadata_id).to_owned() == enumerated[i].meta);
+      // The key is the name's labels reversed, each after its length.
+      auto wire = wire_from_text(enumerated[i].name);
+      REQUIRE(wire);
+      std::vector<uint8_t> expected;
+      std::vector<size_t> starts;
+      for (size_t p = 0; (*wire)[p] != 0; p += 1 + (*wire)[p])
+        starts.push_back(p);
+      for (size_t l = starts.size(); l-- > 0;)
+        expected.insert(expected.end(), wire->begin() + static_cast<long>(starts[l]),
+                        wire->begin() + static_cast<long>(starts[l] + 1 + (*wire)[starts[l]]));
+      CHECK(key == expected);
+      ++i;
+    }
+    CHECK(i == enumerated.size());
+    CHECK_FALSE(cursor->next(raw));  // stays at the end
+  }
+  std::string error;
+  auto empty = List::from_bytes(build_bytes({}), {}, error);
+  if (empty) {
+    RawEntry raw;
+    CHECK_FALSE(empty->entries()->next(raw));
+  }
+}
+
 TEST_CASE("lookup agrees with a std::map oracle on random lists", "[list][property]") {
   for (uint64_t seed : {1, 2, 3, 4, 5, 6, 7, 8}) {
     std::mt19937_64 rng(seed);

@@ -61,6 +61,29 @@ struct Match {
   Scope scope = Scope::subtree;
 };
 
+// One entry as stored, without copies (for walking two lists side by side).
+struct RawEntry {
+  // The entry's sort key: its labels in reverse order (root side first), each
+  // preceded by its length octet, lowercase: "shop.example" -> "\7example\4shop".
+  // An entry covers a name exactly when its key is a prefix of the name's key
+  // ending on a label boundary. Valid until the cursor moves.
+  std::span<const uint8_t> key;
+  uint32_t metadata_id = 0;  // for List::metadata()
+  Policy policy = Policy::block;
+  Scope scope = Scope::subtree;
+};
+
+// A position in a list's entries, which come in strictly increasing key order
+// (bytewise, a key before any longer key it prefixes). Not thread-safe; lives
+// no longer than its List.
+class EntryCursor {
+ public:
+  virtual ~EntryCursor() = default;
+  // Moves to the next entry and returns true, or returns false at the end.
+  // Throws std::runtime_error if a block does not decode (see for_each).
+  virtual bool next(RawEntry& entry) = 0;
+};
+
 struct OpenOptions {
   // Raw 32-byte Ed25519 public keys. When non-empty, the file must carry an
   // embedded signature made by one of them.
@@ -99,6 +122,11 @@ class List {
   // Throws std::runtime_error if a block does not decode, which only a file
   // crafted with valid checksums can cause.
   virtual void for_each(const std::function<void(const Entry&)>& visit) const = 0;
+
+  // The entries in key order, one at a time and without allocating per entry:
+  // what for_each decodes, before names and metadata are materialised. Merging
+  // two cursors diffs two lists in one pass.
+  virtual std::unique_ptr<EntryCursor> entries() const = 0;
 };
 
 }  // namespace pangea::trie
