@@ -16,8 +16,9 @@ struct Rdata {
 };
 
 // Lays an RRset out in one contiguous block, as packed_rrset_sizeof() and
-// packed_rrset_copy_region() expect: data struct, rr_len[], rr_ttl[],
-// rr_data[], then every rdata prefixed with its 2-byte length.
+// packed_rrset_ptr_fixup() (used by every copy, e.g. into the cache) expect:
+// data struct, rr_len[], rr_data[], rr_ttl[], then every rdata prefixed with
+// its 2-byte length.
 ub_packed_rrset_key* make_rrset(regional* region, std::span<const uint8_t> owner, uint16_t type,
                                 uint16_t klass, uint32_t ttl, std::span<const Rdata> rdatas) {
   auto* key =
@@ -46,9 +47,9 @@ ub_packed_rrset_key* make_rrset(regional* region, std::span<const uint8_t> owner
   data->trust = rrset_trust_auth_noAA;
   data->security = sec_status_insecure;
   data->rr_len = reinterpret_cast<size_t*>(block + sizeof(packed_rrset_data));
-  data->rr_ttl = reinterpret_cast<time_t*>(data->rr_len + count);
-  data->rr_data = reinterpret_cast<uint8_t**>(data->rr_ttl + count);
-  uint8_t* cursor = reinterpret_cast<uint8_t*>(data->rr_data + count);
+  data->rr_data = reinterpret_cast<uint8_t**>(data->rr_len + count);
+  data->rr_ttl = reinterpret_cast<time_t*>(data->rr_data + count);
+  uint8_t* cursor = reinterpret_cast<uint8_t*>(data->rr_ttl + count);
   for (size_t i = 0; i < count; ++i) {
     data->rr_len[i] = 2 + rdatas[i].size;
     data->rr_ttl[i] = ttl;
