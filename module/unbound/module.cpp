@@ -18,6 +18,7 @@
 #include "cname_chain.h"
 #include "hit_report.h"
 #include "instance.h"
+#include "internal_lookups.h"
 #include "pangea/policy/clock.h"
 #include "pangea/policy/ede.h"
 #include "pangea/policy/network.h"
@@ -287,7 +288,13 @@ __attribute__((visibility("default"))) int init(module_env* env, int id) noexcep
       log_err("pangea: no dynlib environment for instance %d", id);
       return 0;
     }
-    dynlib->dyn_env = new Instance(env, id);
+    auto* instance = new Instance(env, id);
+    dynlib->dyn_env = instance;
+    if (!pangea::unbound::register_internal_lookup_guard(env, id, instance)) {
+      log_err(
+          "pangea: could not register the query-response callback: Unbound's own lookups "
+          "of listed names (e.g. a name server host) may be cached and served to clients");
+    }
     log_info("pangea: module %s ready (instance %d)", pangea::kVersion, id);
     return 1;
   } catch (...) {
@@ -301,6 +308,7 @@ __attribute__((visibility("default"))) void deinit(module_env* env, int id) noex
     auto* dynlib = static_cast<dynlibmod_env*>(env->modinfo[id]);
     if (dynlib == nullptr)
       return;
+    pangea::unbound::deregister_internal_lookup_guard(env, id);
     delete static_cast<Instance*>(dynlib->dyn_env);
     dynlib->dyn_env = nullptr;
     log_info("pangea: module instance %d stopped", id);
@@ -323,7 +331,13 @@ __attribute__((visibility("default"))) void operate(module_qstate* qstate, modul
       qstate->ext_state[id] = module_finished;
       return;
     }
-    if (instance == nullptr || is_internal(qstate)) {
+    if (instance == nullptr) {
+      pass_on(qstate, event, id);
+      return;
+    }
+    if (is_internal(qstate)) {
+      if (event == module_event_new)
+        keep_listed_out_of_cache(*instance, qstate);
       pass_on(qstate, event, id);
       return;
     }

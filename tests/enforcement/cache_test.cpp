@@ -188,3 +188,51 @@ TEST_CASE("names not listed get exactly the answers of a resolver without the mo
     CHECK(a.extended_errors == b.extended_errors);
   }
 }
+
+TEST_CASE("Unbound's own lookup of a listed name does not put its real answer in the cache",
+          "[enforce][cache]") {
+  // site.hosting.test is delegated to ns1.leaky.test without glue, so resolving
+  // a name under it makes the iterator look up ns1.leaky.test itself (a query
+  // without a client, which must resolve). leaky.test is listed: had that
+  // lookup stored its answer in the message cache, a client asking for
+  // ns1.leaky.test would get the real address from the cache, never reaching
+  // the module. Without a validator in the stack the worker serves such a
+  // message as it is (with one, it sends the unchecked message through the
+  // modules first): test both.
+  const std::string modules =
+      GENERATE(std::string("dynlib iterator"), std::string("dynlib validator iterator"));
+  INFO(modules);
+  ResolverOptions options = watched_list({block("leaky.test")}, modules);
+  options.extra_zones = {
+      {"hosting.test.",
+       "$TTL 3600\n"
+       "@    SOA ns.test. hostmaster.test. 1 3600 900 604800 300\n"
+       "@    NS  ns.test.\n"
+       "site NS  ns1.leaky.test.\n"},
+      {"leaky.test.",
+       "$TTL 3600\n"
+       "@    SOA ns.test. hostmaster.test. 1 3600 900 604800 300\n"
+       "@    NS  ns.test.\n"
+       "ns1  A   127.0.0.1\n"},  // loopback: the delegation's queries stay here
+  };
+  TestResolver r(options);
+  QueryOptions patient;
+  patient.timeout = std::chrono::milliseconds(8000);
+  try {
+    (void)r.query("www.site.hosting.test", "A", patient);  // SERVFAIL or timeout: no server
+  } catch (const DnsError&) {
+  }
+  INFO(r.log_tail());
+  const ControlResult dump = r.control({"dump_cache"});
+  REQUIRE(dump.exit_code == 0);
+  INFO(dump.output);
+  // The iterator got the referral to ns1.leaky.test (and so had to look it
+  // up: no glue) but left no message for clients to be served from.
+  CHECK(dump.output.find("site.hosting.test.\t") != std::string::npos);
+  CHECK(dump.output.find("msg ns1.leaky.test. IN A") == std::string::npos);
+
+  Response blocked = r.query("ns1.leaky.test", "A");
+  INFO(blocked);
+  CHECK(blocked.rcode == "NXDOMAIN");
+  CHECK(blocked.answer.empty());
+}

@@ -1,0 +1,51 @@
+#include "internal_lookups.h"
+
+#include "instance.h"
+
+namespace pangea::unbound {
+namespace {
+
+// Called by the iterator for every response to a query it sent, before it
+// stores anything. Returns 1 (0 would make Unbound log an error).
+int on_query_response(module_qstate* qstate, dns_msg* /*response*/, int /*id*/,
+                      void* cb_args) noexcept {
+  try {
+    if (qstate != nullptr && cb_args != nullptr &&
+        (qstate->mesh_info == nullptr || qstate->mesh_info->reply_list == nullptr)) {
+      keep_listed_out_of_cache(*static_cast<Instance*>(cb_args), qstate);
+    }
+  } catch (...) {
+    // keep_listed_out_of_cache does not throw; nothing may unwind into C.
+  }
+  return 1;
+}
+
+}  // namespace
+
+void keep_listed_out_of_cache(Instance& instance, module_qstate* qstate) {
+  if (qstate->is_priming || qstate->no_cache_store)
+    return;
+  const auto snapshot = instance.snapshot();
+  if (!snapshot)
+    return;
+  const std::span<const uint8_t> qname{qstate->qinfo.qname, qstate->qinfo.qname_len};
+  if (snapshot->may_intercept(qname, snapshot->now()))
+    qstate->no_cache_store = 1;
+}
+
+bool register_internal_lookup_guard(module_env* env, int id, Instance* instance) {
+  auto* dynlib = static_cast<dynlibmod_env*>(env->modinfo[id]);
+  if (dynlib == nullptr || dynlib->inplace_cb_register_wrapped == nullptr)
+    return false;
+  // dynlibmod registers its own (whitelisted) trampoline, which calls ours.
+  return dynlib->inplace_cb_register_wrapped(reinterpret_cast<void*>(&on_query_response),
+                                             inplace_cb_query_response, instance, env, id) != 0;
+}
+
+void deregister_internal_lookup_guard(module_env* env, int id) {
+  auto* dynlib = static_cast<dynlibmod_env*>(env->modinfo[id]);
+  if (dynlib != nullptr && dynlib->inplace_cb_delete_wrapped != nullptr)
+    dynlib->inplace_cb_delete_wrapped(env, inplace_cb_query_response, id);
+}
+
+}  // namespace pangea::unbound
