@@ -66,7 +66,7 @@ bool is_prefix(std::string_view prefix, std::string_view of) {
 // to `sink`. Used twice: once to count symbol frequencies, once to write.
 template <typename Sink>
 void walk_blocks(const std::vector<Pending>& pending, const std::vector<Kept>& kept,
-                 size_t block_size, Sink& sink) {
+                 size_t block_size, size_t tail_octets, Sink& sink) {
   std::vector<uint32_t> stack;  // kept subtree entries that are prefixes of the current key
   auto key_of = [&](size_t i) -> std::string_view { return pending[kept[i].pending].key; };
 
@@ -103,8 +103,11 @@ void walk_blocks(const std::vector<Pending>& pending, const std::vector<Kept>& k
       if (i != 0)
         sink.end_block();
       sink.begin_block(key);
-      if (key.size() >= kIndexPrefix)
-        emit_suffix(key, kIndexPrefix);
+      // The index holds the top-level label (as its rank) and index_tail()
+      // more octets; the block codes the rest.
+      const size_t indexed = 1 + static_cast<uint8_t>(key[0]) + tail_octets;
+      if (key.size() >= indexed)
+        emit_suffix(key, indexed);
       sink.value(kept[i].value_class);
       sink.raw(stack.empty() ? 0 : 1, 1);
       if (!stack.empty()) {
@@ -163,7 +166,37 @@ unsigned bit_width_of(uint64_t v) {
   return w;
 }
 
+// The distinct top-level labels (first labels of the keys, with their length
+// octet), in key order: a block's index entry holds its first key's rank.
+class TopLabels {
+ public:
+  void add(std::string_view key) {
+    std::string_view label = key.substr(0, 1 + static_cast<uint8_t>(key[0]));
+    if (labels_.empty() || labels_.back() != label)
+      labels_.push_back(label);
+  }
+  size_t rank(std::string_view key) const {
+    std::string_view label = key.substr(0, 1 + static_cast<uint8_t>(key[0]));
+    return static_cast<size_t>(std::lower_bound(labels_.begin(), labels_.end(), label) -
+                               labels_.begin());
+  }
+  size_t size() const { return labels_.size(); }
+  std::vector<uint8_t> section() const {
+    std::vector<uint8_t> out(4, 0);
+    store_u32(out.data(), static_cast<uint32_t>(labels_.size()));
+    for (std::string_view label : labels_)
+      out.push_back(static_cast<uint8_t>(label.size() - 1));
+    for (std::string_view label : labels_)
+      out.insert(out.end(), label.begin() + 1, label.end());
+    return out;
+  }
+
+ private:
+  std::vector<std::string_view> labels_;  // into the kept keys, sorted
+};
+
 struct WritingSink {
+  const TopLabels* top_labels = nullptr;
   std::vector<Encoder> enc;
   const TokenTable* tokens = nullptr;
   std::vector<uint16_t> ids;
@@ -175,7 +208,8 @@ struct WritingSink {
 
   void begin_block(std::string_view key) {
     offsets.push_back(static_cast<uint32_t>(out.bytes().size()));
-    index.push_back(key_prefix(reinterpret_cast<const uint8_t*>(key.data()), key.size()));
+    index.push_back(index_entry(top_labels->rank(key), index_tail(top_labels->size()),
+                                reinterpret_cast<const uint8_t*>(key.data()), key.size()));
   }
   void end_block() { out.flush(); }
   void symbol(size_t table, uint32_t s) {
@@ -418,7 +452,15 @@ std::vector<uint8_t> Builder::finish(const BuildOptions& options) {
 
   // 5. Entropy coding: count, choose contexts, build codes, write.
   CountingSink counts(classes.size());
-  walk_blocks(pending, kept, block_size, counts);
+  TopLabels top_labels;
+  for (const Kept& k : kept)
+    top_labels.add(pending[k.pending].key);
+  if (top_labels.size() > kMaxTopLabels) {
+    throw std::length_error("more than " + std::to_string(kMaxTopLabels) +
+                            " distinct top-level labels");
+  }
+  const size_t tail_octets = index_tail(top_labels.size());
+  walk_blocks(pending, kept, block_size, tail_octets, counts);
   const TokenTable tokens = TokenTable::learn(counts.segments, options.max_tokens);
   std::vector<std::vector<uint64_t>> token_freq(kTokenContexts,
                                                 std::vector<uint64_t>(tokens.size()));
@@ -442,13 +484,14 @@ std::vector<uint8_t> Builder::finish(const BuildOptions& options) {
     lengths.push_back(code_lengths(freq));
 
   WritingSink writer;
+  writer.top_labels = &top_labels;
   for (const auto& l : lengths)
     writer.enc.emplace_back(l);
   writer.tokens = &tokens;
   writer.value_classes = classes.size();
   writer.escape_bits =
       classes.size() > kMaxValueAlphabet ? bit_width_of(classes.size() - kMaxValueAlphabet) : 0;
-  walk_blocks(pending, kept, block_size, writer);
+  walk_blocks(pending, kept, block_size, tail_octets, writer);
   std::vector<uint8_t>& blocks = writer.out.bytes();
   if (blocks.size() > UINT32_MAX)
     throw std::length_error("blocks section over 4 GiB");
@@ -477,9 +520,11 @@ std::vector<uint8_t> Builder::finish(const BuildOptions& options) {
   }
 
   // 6. Assemble: header, section table, sections (8-aligned, zero padding).
-  const std::vector<uint8_t>* sections[] = {&strings, &metadata, &values, &codes,
-                                            &index,   &offsets,  &blocks, &token_bytes};
-  constexpr size_t kSections = 8;
+  const std::vector<uint8_t> top_label_bytes = top_labels.section();
+  const std::vector<uint8_t>* sections[] = {&strings, &metadata,    &values,
+                                            &codes,   &index,       &offsets,
+                                            &blocks,  &token_bytes, &top_label_bytes};
+  constexpr size_t kSections = 9;
   std::vector<uint8_t> out(kHeaderSize + kSections * kSectionEntrySize, 0);
   for (size_t s = 0; s < kSections; ++s) {
     append_aligned(out);

@@ -25,6 +25,8 @@ std::string_view section_name(uint32_t id) {
       return "blocks";
     case SectionId::tokens:
       return "tokens";
+    case SectionId::top_labels:
+      return "top_labels";
   }
   return "unknown";
 }

@@ -53,9 +53,10 @@ enum class SectionId : uint32_t {
   offsets = 6,
   blocks = 7,
   tokens = 8,
+  top_labels = 9,
 };
 inline constexpr uint32_t kFirstSection = 1;
-inline constexpr uint32_t kLastSection = 8;
+inline constexpr uint32_t kLastSection = 9;
 std::string_view section_name(uint32_t id);
 
 // xxh3 over the header and section table with the header checksum field zeroed.
@@ -94,8 +95,15 @@ inline constexpr uint8_t token_context_after(uint8_t octet) {
 }
 inline constexpr size_t kMaxTokens = 4096;
 inline constexpr size_t kMaxTokenLength = 16;
-inline constexpr size_t kIndexPrefix = 8;  // key octets held by the block index
-inline constexpr size_t kMaxKey = 254;     // 255-octet wire name minus the root label
+inline constexpr size_t kIndexPrefix = 8;  // key octets held by key_prefix()
+// A block's index entry: the rank of its first key's top-level label among the
+// list's distinct top-level labels (high octets), then the key octets after
+// that label: 7 when the rank fits one octet, else 6.
+inline constexpr size_t kMaxTopLabels = size_t{1} << 16;
+inline constexpr size_t index_tail(size_t top_labels) {
+  return top_labels <= 256 ? 7 : 6;
+}
+inline constexpr size_t kMaxKey = 254;  // 255-octet wire name minus the root label
 inline constexpr size_t kMaxLabel = 63;
 inline constexpr unsigned kAncestorCountBits = 7;
 inline constexpr size_t kMaxBlockSize = 4096;
@@ -136,6 +144,17 @@ inline uint64_t key_prefix(const uint8_t* key, size_t len) {
   uint64_t v = 0;
   for (size_t i = 0; i < kIndexPrefix; ++i)
     v = (v << 8) | (i < len ? key[i] : 0);
+  return v;
+}
+
+// Index entry of a key whose top-level label (the first label of the key) has
+// rank `rank`, holding `tail_octets` octets after it (index_tail()): integer
+// order agrees with key order.
+inline uint64_t index_entry(uint64_t rank, size_t tail_octets, const uint8_t* key, size_t len) {
+  const size_t tail = size_t{1} + key[0];  // just after the top-level label
+  uint64_t v = rank;
+  for (size_t i = 0; i < tail_octets; ++i)
+    v = (v << 8) | (tail + i < len ? key[tail + i] : 0);
   return v;
 }
 

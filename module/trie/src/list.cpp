@@ -108,6 +108,9 @@ class ListImpl final : public List {
   bool verify_header(std::string& error);
   bool verify_sections(std::string& error);
   bool verify_codes(std::string& error);
+  bool verify_top_labels(std::string& error);
+  // Rank of a top-level label (length octet first), -1 when the list has none.
+  int64_t top_label_rank(const uint8_t* label) const noexcept;
   bool verify_tables(std::string& error);
 
   uint64_t index_at(size_t block) const { return index_.u64_at(block * 8); }
@@ -147,7 +150,8 @@ class ListImpl final : public List {
   std::unique_ptr<Storage> storage_;
   std::span<const uint8_t> file_;
   ListInfo info_;
-  Cursor strings_, metadata_, values_, codes_, index_, offsets_, blocks_, token_section_;
+  Cursor strings_, metadata_, values_, codes_, index_, offsets_, blocks_, token_section_,
+      top_label_section_;
   size_t block_size_ = 0;
   size_t block_count_ = 0;
   size_t value_classes_ = 0;
@@ -161,11 +165,18 @@ class ListImpl final : public List {
   std::vector<std::array<uint8_t, kMaxTokenLength>> tokens_;
   std::vector<uint8_t> token_lengths_;
   std::vector<uint8_t> token_next_context_;
+  // Top-level labels: where each starts in the section (its octets; the
+  // length octets come first), and an open-addressing table of rank + 1 by
+  // hash, built at open (at most a few thousand labels in practice).
+  std::vector<uint32_t> top_label_at_;
+  std::vector<uint8_t> top_label_length_;
+  std::vector<uint32_t> top_label_slots_;
+  size_t index_tail_ = 0;
 };
 
 bool ListImpl::verify(const OpenOptions& options, std::string& error) {
   if (!verify_header(error) || !verify_sections(error) || !verify_codes(error) ||
-      !verify_tables(error)) {
+      !verify_top_labels(error) || !verify_tables(error)) {
     return false;
   }
   if (!options.trusted_keys.empty()) {
@@ -351,6 +362,9 @@ bool ListImpl::verify_sections(std::string& error) {
         break;
       case SectionId::tokens:
         token_section_ = c;
+        break;
+      case SectionId::top_labels:
+        top_label_section_ = c;
         break;
     }
   }
@@ -550,8 +564,95 @@ bool ListImpl::verify_tables(std::string& error) {
       error = "bad index: block " + std::to_string(b) + " is out of order";
       return false;
     }
+    if ((index_at(b) >> (8 * index_tail_)) >= top_label_at_.size()) {
+      error = "bad index: block " + std::to_string(b) + " names top-level label " +
+              std::to_string(index_at(b) >> (8 * index_tail_)) + " of " +
+              std::to_string(top_label_at_.size());
+      return false;
+    }
   }
   return true;
+}
+
+namespace {
+
+uint64_t top_label_hash(const uint8_t* label) {
+  return XXH3_64bits(label, size_t{1} + label[0]);
+}
+
+}  // namespace
+
+bool ListImpl::verify_top_labels(std::string& error) {
+  Cursor c = top_label_section_;
+  const uint32_t count = c.u32();
+  if (!c.ok() || count > kMaxTopLabels) {
+    error = "bad top_labels section: " + std::to_string(count) + " labels (at most " +
+            std::to_string(kMaxTopLabels) + ")";
+    return false;
+  }
+  auto lengths = c.bytes(count);
+  if (!c.ok()) {
+    error = "truncated: top_labels section ends inside the label lengths";
+    return false;
+  }
+  top_label_at_.clear();
+  top_label_length_.assign(lengths.begin(), lengths.end());
+  size_t slots = 16;
+  while (slots < 2 * size_t{count})
+    slots *= 2;
+  top_label_slots_.assign(slots, 0);
+  std::span<const uint8_t> previous;
+  uint8_t label[1 + kMaxLabel];
+  for (uint32_t i = 0; i < count; ++i) {
+    const uint8_t len = lengths[i];
+    if (len == 0 || len > kMaxLabel) {
+      error = "bad top_labels section: label " + std::to_string(i) + " has length " +
+              std::to_string(len) + " (expected 1-" + std::to_string(kMaxLabel) + ")";
+      return false;
+    }
+    top_label_at_.push_back(static_cast<uint32_t>(c.pos()));
+    auto octets = c.bytes(len);
+    if (!c.ok()) {
+      error = "truncated: top_labels section ends inside label " + std::to_string(i);
+      return false;
+    }
+    // Strictly increasing in key order: the length octet first, then the octets.
+    if (i > 0 &&
+        !(previous.size() < len ||
+          (previous.size() == len && std::lexicographical_compare(previous.begin(), previous.end(),
+                                                                  octets.begin(), octets.end())))) {
+      error = "bad top_labels section: label " + std::to_string(i) + " is out of order";
+      return false;
+    }
+    previous = octets;
+    label[0] = len;
+    std::copy(octets.begin(), octets.end(), label + 1);
+    size_t slot = top_label_hash(label) & (slots - 1);
+    while (top_label_slots_[slot] != 0)
+      slot = (slot + 1) & (slots - 1);
+    top_label_slots_[slot] = i + 1;
+  }
+  if (c.remaining() != 0) {
+    error = "bad top_labels section: trailing bytes";
+    return false;
+  }
+  index_tail_ = index_tail(count);
+  return true;
+}
+
+int64_t ListImpl::top_label_rank(const uint8_t* label) const noexcept {
+  const size_t mask = top_label_slots_.size() - 1;
+  for (size_t slot = top_label_hash(label) & mask;; slot = (slot + 1) & mask) {
+    const uint32_t entry = top_label_slots_[slot];
+    if (entry == 0)
+      return -1;
+    const size_t rank = entry - 1;
+    if (top_label_length_[rank] == label[0] &&
+        std::memcmp(top_label_section_.sub(top_label_at_[rank], label[0]).data(), label + 1,
+                    label[0]) == 0) {
+      return static_cast<int64_t>(rank);
+    }
+  }
 }
 
 int ListImpl::decode_suffix(BitReader& reader, uint8_t* key, size_t from, size_t label_start,
@@ -598,23 +699,33 @@ done:
 }
 
 int ListImpl::decode_first_key(BitReader& in, size_t block, uint8_t* key) const {
-  uint64_t prefix = index_at(block);
-  for (size_t i = 0; i < kIndexPrefix; ++i) {
-    key[i] = static_cast<uint8_t>(prefix >> (8 * (kIndexPrefix - 1 - i)));
-  }
-  size_t pos = 0;
+  // The index entry gives the top-level label (by rank) and the next
+  // index_tail_ octets; the block codes the rest, if any.
+  const uint64_t entry = index_at(block);
+  const size_t rank = static_cast<size_t>(entry >> (8 * index_tail_));
+  if (rank >= top_label_at_.size())
+    return -1;
+  const uint8_t top = top_label_length_[rank];
+  key[0] = top;
+  auto octets = top_label_section_.sub(top_label_at_[rank], top);
+  std::copy(octets.begin(), octets.end(), key + 1);
+  const size_t tail = size_t{1} + top;
+  for (size_t i = 0; i < index_tail_; ++i)
+    key[tail + i] = static_cast<uint8_t>(entry >> (8 * (index_tail_ - 1 - i)));
+  const size_t indexed = tail + index_tail_;
+  size_t pos = tail;
   size_t label_start = 0;
-  while (pos < kIndexPrefix) {
+  while (pos < indexed) {
     if (key[pos] == 0)
-      return pos == 0 ? -1 : static_cast<int>(pos);  // key ends inside the prefix
+      return static_cast<int>(pos);  // the key ends inside the index entry
     if (key[pos] > kMaxLabel)
       return -1;
     label_start = pos;
     pos += key[pos] + 1;
   }
-  if (pos == kIndexPrefix)
-    return decode_suffix(in, key, kIndexPrefix, kIndexPrefix, 0);
-  return decode_suffix(in, key, kIndexPrefix, label_start, pos - kIndexPrefix);
+  if (pos == indexed)
+    return decode_suffix(in, key, indexed, indexed, 0);
+  return decode_suffix(in, key, indexed, label_start, pos - indexed);
 }
 
 int ListImpl::decode_next_key(BitReader& in, uint8_t* key, size_t lcp) const {
@@ -670,7 +781,11 @@ size_t ListImpl::lookup(std::span<const uint8_t> wire_name, std::span<Match> out
 
   // Predecessor search: the last block whose index prefix is <= q's (branch-free:
   // the comparisons are unpredictable, the loads mostly cached).
-  const uint64_t q8 = key_prefix(q, qlen);
+  // A name whose top-level label no entry has cannot match anything.
+  const int64_t rank = top_label_rank(q);
+  if (rank < 0)
+    return 0;
+  const uint64_t q8 = index_entry(static_cast<uint64_t>(rank), index_tail_, q, qlen);
   size_t block = 0;
   for (size_t n = block_count_; n > 1;) {
     size_t half = n / 2;
