@@ -18,8 +18,8 @@ struct BuildOptions {
   std::array<uint8_t, 32> source_digest{};  // SHA-256 over the inputs, computed by the caller
   // Entries per block (1..4096): larger blocks give a smaller file and slower
   // lookups (a lookup decodes about half a block). The default keeps files no
-  // larger than MARISA-trie's; 8 is ~25% faster and ~15% larger. See
-  // docs/format.md and bench/format/README.md.
+  // larger than MARISA-trie's on the lists we measured. See docs/format.md and
+  // bench/format/README.md.
   size_t block_size = 18;
   // Most tokens (label octet strings coded as one symbol) to learn, 1..4096; see
   // docs/format.md "Tokens".
