@@ -146,62 +146,55 @@ Encoder::Encoder(std::span<const uint8_t> lengths) : code(lengths.size()), lengt
   }
 }
 
-void Decoder::init(std::span<const uint8_t> lengths) {
-  table_.fill(static_cast<uint16_t>(kInvalid << 9));
-  fast_.fill(static_cast<uint16_t>(kSlow << 9));
-  size_t used = used_symbols(lengths);
+namespace {
+
+// Calls visit(symbol, length, code) for every used symbol, the code bit-reversed
+// (LSB-first, as read); a lone symbol is coded in zero bits: length 0, code 0.
+// A decoding table then maps every index whose low `length` bits are `code`.
+template <typename Visit>
+void for_each_code(std::span<const uint8_t> lengths, Visit&& visit) {
+  const size_t used = used_symbols(lengths);
   if (used == 0)
     return;
   if (used == 1) {
     for (size_t s = 0; s < lengths.size(); ++s) {
-      if (lengths[s] == 0)
-        continue;
-      table_.fill(static_cast<uint16_t>(s));
-      fast_.fill(static_cast<uint16_t>(s));
+      if (lengths[s] != 0)
+        visit(s, 0u, uint32_t{0});
     }
     return;
   }
-  auto codes = canonical(lengths);
+  const auto codes = canonical(lengths);
   for (size_t s = 0; s < lengths.size(); ++s) {
-    unsigned len = lengths[s];
-    if (len == 0)
-      continue;
-    uint16_t rev = reverse_bits(codes[s], len);
-    for (uint32_t fill = rev; fill < table_.size(); fill += 1u << len)
-      table_[fill] = static_cast<uint16_t>(s | (len << 9));
-    if (len <= kFastBits) {
-      for (uint32_t fill = rev; fill < fast_.size(); fill += 1u << len)
-        fast_[fill] = static_cast<uint16_t>(s | (len << 9));
-    }
+    if (lengths[s] != 0)
+      visit(s, unsigned{lengths[s]}, uint32_t{reverse_bits(codes[s], lengths[s])});
   }
+}
+
+}  // namespace
+
+void Decoder::init(std::span<const uint8_t> lengths) {
+  table_.fill(static_cast<uint16_t>(kInvalid << 9));
+  fast_.fill(static_cast<uint16_t>(kSlow << 9));
+  for_each_code(lengths, [&](size_t s, unsigned len, uint32_t code) {
+    const auto e = static_cast<uint16_t>(s | (len << 9));
+    for (uint32_t fill = code; fill < table_.size(); fill += 1u << len)
+      table_[fill] = e;
+    if (len <= kFastBits) {
+      for (uint32_t fill = code; fill < fast_.size(); fill += 1u << len)
+        fast_[fill] = e;
+    }
+  });
 }
 
 void TokenDecoder::init(std::span<const uint8_t> lengths, std::span<const uint8_t> token_lengths,
                         std::span<const uint8_t> next_context) {
   table_.fill(kInvalid << 12);
-  size_t used = used_symbols(lengths);
-  if (used == 0)
-    return;
-  auto entry = [&](size_t s, unsigned len) {
-    return static_cast<uint32_t>(s | (len << 12) | (uint32_t{token_lengths[s]} << 16) |
-                                 (uint32_t{next_context[s]} << 24));
-  };
-  if (used == 1) {
-    for (size_t s = 0; s < lengths.size(); ++s) {
-      if (lengths[s] != 0)
-        table_.fill(entry(s, 0));
-    }
-    return;
-  }
-  auto codes = canonical(lengths);
-  for (size_t s = 0; s < lengths.size(); ++s) {
-    unsigned len = lengths[s];
-    if (len == 0)
-      continue;
-    uint16_t rev = reverse_bits(codes[s], len);
-    for (uint32_t fill = rev; fill < table_.size(); fill += 1u << len)
-      table_[fill] = entry(s, len);
-  }
+  for_each_code(lengths, [&](size_t s, unsigned len, uint32_t code) {
+    const auto e = static_cast<uint32_t>(s | (len << 12) | (uint32_t{token_lengths[s]} << 16) |
+                                         (uint32_t{next_context[s]} << 24));
+    for (uint32_t fill = code; fill < table_.size(); fill += 1u << len)
+      table_[fill] = e;
+  });
 }
 
 }  // namespace pangea::trie::format

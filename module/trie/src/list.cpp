@@ -84,6 +84,47 @@ bool all_zero(std::span<const uint8_t> bytes) {
 // first key is known to end, plus a whole token copied past the end.
 constexpr size_t kKeyBuffer = kMaxKey + kIndexPrefix + kMaxTokenLength;
 
+// A table of short strings (tokens, top-level labels): u32 count, one length
+// octet each, then their octets, concatenated. Calls visit(index, offset in the
+// section, octets) for each, which may refuse one (false, error set); false
+// with `error` set when the table itself is malformed.
+template <typename Visit>
+bool read_string_table(Cursor c, const std::string& section, size_t max_count, size_t max_length,
+                       std::string& error, Visit&& visit) {
+  const uint32_t count = c.u32();
+  if (!c.ok() || count > max_count) {
+    error = "bad " + section + " section: " + std::to_string(count) + " entries (at most " +
+            std::to_string(max_count) + ")";
+    return false;
+  }
+  auto lengths = c.bytes(count);
+  if (!c.ok()) {
+    error = "truncated: " + section + " section ends inside the lengths";
+    return false;
+  }
+  for (uint32_t i = 0; i < count; ++i) {
+    const uint8_t len = lengths[i];
+    if (len == 0 || len > max_length) {
+      error = "bad " + section + " section: entry " + std::to_string(i) + " has length " +
+              std::to_string(len) + " (expected 1-" + std::to_string(max_length) + ")";
+      return false;
+    }
+    const size_t at = c.pos();
+    auto octets = c.bytes(len);
+    if (!c.ok()) {
+      error = "truncated: " + section + " section ends inside entry " + std::to_string(i);
+      return false;
+    }
+    if (!visit(size_t{i}, at, octets))
+      return false;
+  }
+  if (c.remaining() != 0) {
+    error = "bad " + section + " section: trailing bytes";
+    return false;
+  }
+  return true;
+}
+
 struct StackEntry {
   uint8_t len;
   uint32_t value_class;
@@ -383,40 +424,20 @@ bool ListImpl::verify_sections(std::string& error) {
 
 bool ListImpl::verify_codes(std::string& error) {
   // Tokens first: the token tables' alphabet is the token count.
-  Cursor t = token_section_;
-  const uint32_t token_count = t.u32();
-  if (!t.ok() || token_count > kMaxTokens) {
-    error = "bad tokens section: " + std::to_string(token_count) + " tokens (at most " +
-            std::to_string(kMaxTokens) + ")";
-    return false;
-  }
-  auto lengths_of_tokens = t.bytes(token_count);
-  if (!t.ok()) {
-    error = "truncated: tokens section ends inside the token lengths";
-    return false;
-  }
-  token_lengths_.assign(lengths_of_tokens.begin(), lengths_of_tokens.end());
-  tokens_.assign(token_count, {});
+  token_lengths_.clear();
+  tokens_.clear();
   token_next_context_.clear();
-  for (size_t i = 0; i < token_count; ++i) {
-    const uint8_t len = token_lengths_[i];
-    if (len == 0 || len > kMaxTokenLength) {
-      error = "bad tokens section: token " + std::to_string(i) + " has length " +
-              std::to_string(len) + " (expected 1-" + std::to_string(kMaxTokenLength) + ")";
-      return false;
-    }
-    auto octets = t.bytes(len);
-    if (!t.ok()) {
-      error = "truncated: tokens section ends inside token " + std::to_string(i);
-      return false;
-    }
-    std::copy(octets.begin(), octets.end(), tokens_[i].begin());
-    token_next_context_.push_back(token_context_after(octets.back()));
-  }
-  if (t.remaining() != 0) {
-    error = "bad tokens section: trailing bytes";
+  if (!read_string_table(token_section_, "tokens", kMaxTokens, kMaxTokenLength, error,
+                         [&](size_t, size_t, std::span<const uint8_t> octets) {
+                           token_lengths_.push_back(static_cast<uint8_t>(octets.size()));
+                           auto& slot = tokens_.emplace_back();
+                           std::copy(octets.begin(), octets.end(), slot.begin());
+                           token_next_context_.push_back(token_context_after(octets.back()));
+                           return true;
+                         })) {
     return false;
   }
+  const size_t token_count = tokens_.size();
 
   Cursor c = codes_;
   uint32_t tables = c.u32();
@@ -583,60 +604,42 @@ uint64_t top_label_hash(const uint8_t* label) {
 }  // namespace
 
 bool ListImpl::verify_top_labels(std::string& error) {
-  Cursor c = top_label_section_;
-  const uint32_t count = c.u32();
-  if (!c.ok() || count > kMaxTopLabels) {
-    error = "bad top_labels section: " + std::to_string(count) + " labels (at most " +
-            std::to_string(kMaxTopLabels) + ")";
-    return false;
-  }
-  auto lengths = c.bytes(count);
-  if (!c.ok()) {
-    error = "truncated: top_labels section ends inside the label lengths";
-    return false;
-  }
   top_label_at_.clear();
-  top_label_length_.assign(lengths.begin(), lengths.end());
+  top_label_length_.clear();
+  std::span<const uint8_t> previous;
+  const bool read = read_string_table(
+      top_label_section_, "top_labels", kMaxTopLabels, kMaxLabel, error,
+      [&](size_t i, size_t at, std::span<const uint8_t> octets) {
+        // Strictly increasing in key order: the length octet first, then the octets.
+        if (i > 0 && !(previous.size() < octets.size() ||
+                       (previous.size() == octets.size() &&
+                        std::lexicographical_compare(previous.begin(), previous.end(),
+                                                     octets.begin(), octets.end())))) {
+          error = "bad top_labels section: entry " + std::to_string(i) + " is out of order";
+          return false;
+        }
+        previous = octets;
+        top_label_at_.push_back(static_cast<uint32_t>(at));
+        top_label_length_.push_back(static_cast<uint8_t>(octets.size()));
+        return true;
+      });
+  if (!read)
+    return false;
   size_t slots = 16;
-  while (slots < 2 * size_t{count})
+  while (slots < 2 * top_label_at_.size())
     slots *= 2;
   top_label_slots_.assign(slots, 0);
-  std::span<const uint8_t> previous;
   uint8_t label[1 + kMaxLabel];
-  for (uint32_t i = 0; i < count; ++i) {
-    const uint8_t len = lengths[i];
-    if (len == 0 || len > kMaxLabel) {
-      error = "bad top_labels section: label " + std::to_string(i) + " has length " +
-              std::to_string(len) + " (expected 1-" + std::to_string(kMaxLabel) + ")";
-      return false;
-    }
-    top_label_at_.push_back(static_cast<uint32_t>(c.pos()));
-    auto octets = c.bytes(len);
-    if (!c.ok()) {
-      error = "truncated: top_labels section ends inside label " + std::to_string(i);
-      return false;
-    }
-    // Strictly increasing in key order: the length octet first, then the octets.
-    if (i > 0 &&
-        !(previous.size() < len ||
-          (previous.size() == len && std::lexicographical_compare(previous.begin(), previous.end(),
-                                                                  octets.begin(), octets.end())))) {
-      error = "bad top_labels section: label " + std::to_string(i) + " is out of order";
-      return false;
-    }
-    previous = octets;
-    label[0] = len;
+  for (size_t i = 0; i < top_label_at_.size(); ++i) {
+    label[0] = top_label_length_[i];
+    auto octets = top_label_section_.sub(top_label_at_[i], label[0]);
     std::copy(octets.begin(), octets.end(), label + 1);
     size_t slot = top_label_hash(label) & (slots - 1);
     while (top_label_slots_[slot] != 0)
       slot = (slot + 1) & (slots - 1);
-    top_label_slots_[slot] = i + 1;
+    top_label_slots_[slot] = static_cast<uint32_t>(i + 1);
   }
-  if (c.remaining() != 0) {
-    error = "bad top_labels section: trailing bytes";
-    return false;
-  }
-  index_tail_ = index_tail(count);
+  index_tail_ = index_tail(top_label_at_.size());
   return true;
 }
 

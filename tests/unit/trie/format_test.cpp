@@ -166,9 +166,10 @@ TEST_CASE("format: checksum-valid garbage in the blocks never crashes a lookup",
     }
   }
   CHECK(opened > 0);
-  // The same for the codes, values and index sections: open may refuse; if it
+  // The same for the values, codes, index, offsets, tokens and top-level label
+  // sections: open may refuse; if it
   // accepts, lookups stay in bounds.
-  for (uint32_t section : {3u, 4u, 5u, 6u}) {
+  for (uint32_t section : {3u, 4u, 5u, 6u, 8u, 9u}) {
     uint8_t* se = const_cast<uint8_t*>(f.data()) + kHeaderSize + (section - 1) * kSectionEntrySize;
     const size_t soff = load_u64(se + 8), slen = load_u64(se + 16);
     for (size_t i = 0; i < slen; ++i) {
@@ -180,4 +181,72 @@ TEST_CASE("format: checksum-valid garbage in the blocks never crashes a lookup",
         exercise(*l);
     }
   }
+}
+
+namespace {
+
+// Offset and size of section `id` in `f`.
+std::pair<size_t, size_t> section_of(const std::vector<uint8_t>& f, SectionId id) {
+  const uint32_t sections = load_u32(f.data() + kOffSectionCount);
+  for (uint32_t s = 0; s < sections; ++s) {
+    const uint8_t* e = f.data() + kHeaderSize + s * kSectionEntrySize;
+    if (load_u32(e) == static_cast<uint32_t>(id))
+      return {load_u64(e + 8), load_u64(e + 16)};
+  }
+  FAIL("no section " << static_cast<uint32_t>(id));
+  return {0, 0};
+}
+
+std::string open_error(std::vector<uint8_t> f) {
+  fix_checksums(f);
+  std::string error;
+  CHECK_FALSE(opens(f, &error));
+  return error;
+}
+
+}  // namespace
+
+TEST_CASE("format: malformed token and top-level label tables are refused with a reason",
+          "[format]") {
+  const auto f = small_file();
+  const auto [tokens, tokens_size] = section_of(f, SectionId::tokens);
+  const auto [labels, labels_size] = section_of(f, SectionId::top_labels);
+  REQUIRE(load_u32(f.data() + labels) == 4);  // b, org, test, example
+
+  auto g = f;
+  g[tokens + 4] = 0;  // the first token's length
+  CHECK(open_error(g) == "bad tokens section: entry 0 has length 0 (expected 1-16)");
+  g = f;
+  store_u32(g.data() + tokens, kMaxTokens + 1);
+  CHECK(open_error(g) == "bad tokens section: 4097 entries (at most 4096)");
+  g = f;
+  store_u32(g.data() + tokens, load_u32(g.data() + tokens) - 1);  // one octet too many after
+  CHECK(open_error(g).rfind("bad tokens section: ", 0) == 0);
+
+  g = f;
+  g[labels + 4] = kMaxLabel + 1;
+  CHECK(open_error(g) == "bad top_labels section: entry 0 has length 64 (expected 1-63)");
+  g = f;
+  store_u32(g.data() + labels, 5);
+  CHECK(open_error(g).rfind("truncated: top_labels section ends inside entry ", 0) == 0);
+  g = f;
+  store_u32(g.data() + labels, 3);
+  CHECK(open_error(g) == "bad top_labels section: trailing bytes");
+
+  // An index entry naming a label the table does not have (rank: the high octet
+  // with at most 256 labels).
+  const auto [index, index_size] = section_of(f, SectionId::index);
+  g = f;
+  g[index + 7] = 0xff;
+  CHECK(open_error(g) == "bad index: block 0 names top-level label 255 of 4");
+}
+
+TEST_CASE("format: top-level labels out of key order are refused", "[format]") {
+  // Two labels of the same length: swapping their octets breaks the order.
+  auto f = build_bytes({make_entry("a.xx"), make_entry("b.yy")}, {});
+  const auto [labels, size] = section_of(f, SectionId::top_labels);
+  REQUIRE(size == 4 + 2 + 4);
+  std::swap(f[labels + 6], f[labels + 8]);
+  std::swap(f[labels + 7], f[labels + 9]);
+  CHECK(open_error(f) == "bad top_labels section: entry 1 is out of order");
 }
