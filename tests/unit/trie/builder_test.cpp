@@ -185,3 +185,18 @@ TEST_CASE("builder: many metadata records use the escape code", "[builder]") {
     CHECK(r[0].policy == (i % 2 ? Policy::allow : Policy::block));
   }
 }
+
+TEST_CASE("builder: more top-level labels than an index entry can rank is refused", "[builder]") {
+  // 65,536 distinct top-level labels fit; one more does not (2 octets of rank).
+  std::vector<Entry> entries;
+  for (int i = 0; i < 65536; ++i)
+    entries.push_back(make_entry("tld" + std::to_string(i)));
+  auto list = open_bytes(build_bytes(entries, {}));
+  CHECK(lookup(*list, "www.tld65535").size() == 1);
+  CHECK(lookup(*list, "tld65536").empty());
+  Builder b;
+  for (auto& e : entries)
+    b.add(e);
+  b.add(make_entry("tld65536"));
+  CHECK_THROWS_WITH(b.finish({}), "more than 65536 distinct top-level labels");
+}
