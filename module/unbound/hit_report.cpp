@@ -34,9 +34,8 @@ void report_hit(Instance& instance, const module_qstate* qstate, const policy::C
   try {
     if (decision.source != policy::Source::list || decision.list == nullptr)
       return;
-    const std::string entry = trie::text_from_wire(decision.entry);
     instance.counters().count(decision.list_index, decision.action);
-    instance.counters().count_entry(decision.list_index, entry);
+    instance.counters().count_entry(decision.list_index, decision.entry);
     if (instance.hit_log() == nullptr && !instance.hit_log_to_resolver_log())
       return;
 
@@ -50,7 +49,7 @@ void report_hit(Instance& instance, const module_qstate* qstate, const policy::C
         .json_string(trie::text_from_wire({qstate->qinfo.qname, qstate->qinfo.qname_len}));
     line.raw(",\"qtype\":").json_string(qtype);
     line.raw(",\"list\":").json_string(decision.list->name);
-    line.raw(",\"entry\":").json_string(entry);
+    line.raw(",\"entry\":").json_string(trie::text_from_wire(decision.entry));
     line.raw(",\"referral\":").json_string(decision.meta.referral);
     line.raw(",\"agency\":").json_string(decision.meta.agency);
     line.raw(",\"action\":").json_string(trie::to_string(decision.action));

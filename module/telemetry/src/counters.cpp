@@ -1,6 +1,10 @@
 #include "pangea/telemetry/counters.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
+
+#include "pangea/trie/name.h"
 
 namespace pangea::telemetry {
 
@@ -18,21 +22,23 @@ void Counters::count(size_t list_index, trie::Action action) noexcept {
   hits_[list_index * kActionCount + a].fetch_add(1, std::memory_order_relaxed);
 }
 
-void Counters::count_entry(size_t list_index, std::string_view entry) noexcept {
+void Counters::count_entry(size_t list_index, std::span<const uint8_t> entry) noexcept {
+  const uint64_t hash = XXH3_64bits(entry.data(), entry.size());
   std::unique_lock lock(top_mutex_, std::try_to_lock);
   if (!lock.owns_lock()) {
     top_skipped_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
   for (auto& slot : top_) {
-    if (slot.list == list_index && slot.entry == entry) {
+    if (slot.hash == hash && slot.list == list_index &&
+        std::equal(slot.entry.begin(), slot.entry.end(), entry.begin(), entry.end())) {
       ++slot.hits;
       return;
     }
   }
   try {
     if (top_.size() < top_capacity_) {
-      top_.push_back(TopSlot{list_index, std::string(entry), 1});
+      top_.push_back(TopSlot{list_index, hash, {entry.begin(), entry.end()}, 1});
       return;
     }
     // Space-Saving: the new entry replaces the least hit and inherits its count,
@@ -41,7 +47,8 @@ void Counters::count_entry(size_t list_index, std::string_view entry) noexcept {
       return a.hits < b.hits;
     });
     least->list = list_index;
-    least->entry.assign(entry);
+    least->hash = hash;
+    least->entry.assign(entry.begin(), entry.end());
     ++least->hits;
   } catch (...) {
     top_skipped_.fetch_add(1, std::memory_order_relaxed);
@@ -60,8 +67,8 @@ CountersSnapshot Counters::read() const {
   {
     std::lock_guard lock(top_mutex_);
     for (const auto& slot : top_) {
-      out.top.push_back(
-          EntryHits{slot.list < lists_.size() ? lists_[slot.list] : "?", slot.entry, slot.hits});
+      out.top.push_back(EntryHits{slot.list < lists_.size() ? lists_[slot.list] : "?",
+                                  trie::text_from_wire(slot.entry), slot.hits});
     }
   }
   std::sort(out.top.begin(), out.top.end(),

@@ -1,5 +1,7 @@
 #include "pangea/telemetry/counters.h"
 
+#include "pangea/trie/name.h"
+
 #include <catch2/catch.hpp>
 
 #include <thread>
@@ -7,6 +9,14 @@
 
 using namespace pangea::telemetry;
 using pangea::trie::Action;
+
+namespace {
+
+std::vector<uint8_t> wire(const std::string& name) {
+  return *pangea::trie::wire_from_text(name);
+}
+
+}  // namespace
 
 TEST_CASE("counters count per list and action", "[counters]") {
   Counters counters({"fr", "de"});
@@ -38,11 +48,11 @@ TEST_CASE("counters are exact under concurrent workers", "[counters]") {
 TEST_CASE("top entries keep the heavy hitters", "[counters]") {
   Counters counters({"fr"}, 4);
   for (int i = 0; i < 100; ++i)
-    counters.count_entry(0, "heavy.example");
+    counters.count_entry(0, wire("heavy.example"));
   for (int i = 0; i < 50; ++i)
-    counters.count_entry(0, "second.example");
+    counters.count_entry(0, wire("second.example"));
   for (int i = 0; i < 30; ++i)
-    counters.count_entry(0, "noise" + std::to_string(i) + ".example");
+    counters.count_entry(0, wire("noise" + std::to_string(i) + ".example"));
   auto top = counters.read().top;
   REQUIRE(top.size() == 4);
   CHECK(top[0].entry == "heavy.example");

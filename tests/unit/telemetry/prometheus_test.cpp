@@ -6,6 +6,7 @@
 #include <sstream>
 #include <sys/stat.h>
 
+#include "pangea/trie/name.h"
 #include "temp_dir.h"
 
 using namespace pangea::telemetry;
@@ -14,7 +15,7 @@ using Catch::Contains;
 TEST_CASE("prometheus text has hits, generations and hit-log counters", "[prometheus]") {
   Counters counters({"fr \"customs\""});
   counters.count(0, pangea::trie::Action::nxdomain);
-  counters.count_entry(0, "cheap-pills.example");
+  counters.count_entry(0, *pangea::trie::wire_from_text("cheap-pills.example"));
   ListGeneration gen{"fr \"customs\"", true, 42, 1764460800, 1000, 1764460900};
   HitLogCounters hl{5, 1, 2, 0};
   const auto text = render_prometheus(counters.read(), {gen}, &hl);

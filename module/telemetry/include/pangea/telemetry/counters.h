@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,15 +42,18 @@ class Counters {
   // Counts one hit. Out-of-range indices are ignored (a soft assertion: never
   // crash the resolver over a counter).
   void count(size_t list_index, trie::Action action) noexcept;
-  // Counts one hit on `entry` (presentation name) for the top-entries table.
-  void count_entry(size_t list_index, std::string_view entry) noexcept;
+  // Counts one hit on `entry` (wire format) for the top-entries table. On the
+  // query path: compares hashes and copies octets, the presentation form is
+  // made by read().
+  void count_entry(size_t list_index, std::span<const uint8_t> entry) noexcept;
 
   CountersSnapshot read() const;
 
  private:
   struct TopSlot {
     size_t list = 0;
-    std::string entry;
+    uint64_t hash = 0;  // of the wire name
+    std::basic_string<uint8_t> entry;
     uint64_t hits = 0;
   };
 
