@@ -26,6 +26,11 @@ namespace pangea::unbound {
 // from cache. Called with no cache lock held, on the caller's thread.
 using CachePurgePredicate = std::function<bool(std::span<const uint8_t> wire_name)>;
 
+// Past this many changed names a purge uses no change set and decides every
+// cached message: the set's table would pass 4 MiB, for a change (a swap, a
+// turn of validity windows) that rewrites most of a list.
+inline constexpr size_t kMaxChangedNames = size_t{1} << 18;
+
 struct PurgeResult {
   size_t walked = 0;      // messages in the cache
   size_t candidates = 0;  // decided with `must_purge` (passed the prefilter)

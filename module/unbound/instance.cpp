@@ -29,10 +29,6 @@ void log_from_policy(policy::Level level, const std::string& message) {
   }
 }
 
-// Past this many changed names a swap purges with the full predicate: the
-// change set's table would pass 4 MiB, for a swap that rewrites most of a list.
-constexpr size_t kMaxChangedNames = size_t{1} << 18;
-
 // Walking a list entry (decoding its key) costs about 1/20 of deciding a
 // cached message exactly (measured: ~70 ns against 1.5-3 µs per message in a
 // full pass of bench/run). Build a change set only when walking the swapped

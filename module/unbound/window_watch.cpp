@@ -6,12 +6,6 @@
 #include "cache_purge.h"
 
 namespace pangea::unbound {
-namespace {
-
-// As for a list swap (instance.cpp): beyond this, decide every cached message.
-constexpr size_t kMaxChangedNames = size_t{1} << 18;
-
-}  // namespace
 
 WindowWatch::WindowWatch(module_env* env, SnapshotSource snapshots)
     : env_(env), snapshots_(std::move(snapshots)) {
