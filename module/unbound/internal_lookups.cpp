@@ -10,8 +10,7 @@ namespace {
 int on_query_response(module_qstate* qstate, dns_msg* /*response*/, int /*id*/,
                       void* cb_args) noexcept {
   try {
-    if (qstate != nullptr && cb_args != nullptr &&
-        (qstate->mesh_info == nullptr || qstate->mesh_info->reply_list == nullptr)) {
+    if (qstate != nullptr && cb_args != nullptr && is_internal(qstate)) {
       keep_listed_out_of_cache(*static_cast<Instance*>(cb_args), qstate);
     }
   } catch (...) {
@@ -21,6 +20,11 @@ int on_query_response(module_qstate* qstate, dns_msg* /*response*/, int /*id*/,
 }
 
 }  // namespace
+
+bool is_internal(const module_qstate* qstate) {
+  return qstate->mesh_info == nullptr || qstate->mesh_info->reply_list == nullptr ||
+         qstate->is_priming || qstate->is_valrec;
+}
 
 void keep_listed_out_of_cache(Instance& instance, module_qstate* qstate) {
   if (qstate->is_priming || qstate->no_cache_store)

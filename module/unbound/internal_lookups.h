@@ -16,6 +16,11 @@ namespace pangea::unbound {
 
 class Instance;
 
+// Validator and iterator subqueries, priming and prefetch have no client. They
+// must resolve even for listed names: an NS host under a listed domain may
+// serve unrelated zones.
+bool is_internal(const module_qstate* qstate);
+
 // Sets qstate->no_cache_store when some client would get the query name
 // intercepted. For queries without a client only.
 void keep_listed_out_of_cache(Instance& instance, module_qstate* qstate);

@@ -58,14 +58,6 @@ void pass_on(module_qstate* qstate, module_ev event, int id) {
   }
 }
 
-// Validator and iterator subqueries, priming and prefetch have no client. They
-// must resolve even for listed names: an NS host under a listed domain may
-// serve unrelated zones.
-bool is_internal(const module_qstate* qstate) {
-  return qstate->mesh_info == nullptr || qstate->mesh_info->reply_list == nullptr ||
-         qstate->is_priming || qstate->is_valrec;
-}
-
 policy::Client client_of(const module_qstate* qstate) {
   const mesh_reply* reply = qstate->mesh_info->reply_list;
   return policy::Client(policy::Address::from_sockaddr(
