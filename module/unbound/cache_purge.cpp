@@ -2,7 +2,10 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
+
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace pangea::unbound {
@@ -28,18 +31,26 @@ std::span<const uint8_t> cname_target(const ub_packed_rrset_key* key) {
   return {data->rr_data[0] + 2, data->rr_len[0] - 2};
 }
 
-// Calls visit(owner, target) for the reply's CNAME rrsets. Takes the rrset
-// locks in reference order, as rrset_array_lock() does, and skips rrsets
-// replaced since the message was cached. Stops when visit returns true.
+// Calls visit(owner, target) for the CNAME rrsets of the reply's answer
+// section, where a chain lives (the other sections are most of a reply's
+// rrsets, and each costs a lock and a cache miss). Takes one rrset lock at a
+// time and skips rrsets replaced since the message was cached. Stops when
+// visit returns true.
 template <typename Visit>
 bool visit_chain(reply_info* rep, Visit&& visit) {
-  for (size_t i = 0; i < rep->rrset_count; ++i) {
-    if (i > 0 && rep->ref[i].key == rep->ref[i - 1].key)
+  for (size_t i = 0; i < rep->an_numrrsets && i < rep->rrset_count; ++i) {
+    ub_packed_rrset_key* key = rep->rrsets[i];
+    // ref[] is sorted by key address for lock ordering: find this key's id.
+    const rrset_ref* ref = nullptr;
+    for (size_t r = 0; r < rep->rrset_count && ref == nullptr; ++r) {
+      if (rep->ref[r].key == key)
+        ref = &rep->ref[r];
+    }
+    if (ref == nullptr)
       continue;
-    ub_packed_rrset_key* key = rep->ref[i].key;
     lock_rw_rdlock(&key->entry.lock);
     bool stop = false;
-    if (rep->ref[i].id == key->id && ntohs(key->rk.type) == LDNS_RR_TYPE_CNAME) {
+    if (ref->id == key->id && ntohs(key->rk.type) == LDNS_RR_TYPE_CNAME) {
       stop = visit(std::span<const uint8_t>(key->rk.dname, key->rk.dname_len), cname_target(key));
     }
     lock_rw_unlock(&key->entry.lock);
@@ -87,6 +98,52 @@ void visit_entry(lruhash_entry* entry, void* arg) {
   }
 }
 
+// Bins visited per hold of a slab's table lock. slabhash_traverse() holds it
+// for the whole slab, and every worker lookup that hashes to the slab waits:
+// with 200,000 cached messages that stalled queries for up to ~95 ms. A table
+// holds about one message per bin, so a hold lasts well under a millisecond.
+constexpr size_t kBinsPerHold = 256;
+
+// Visits every entry as lruhash_traverse() does (table, bin and entry locks;
+// the entry read-locked), but releases the table lock every kBinsPerHold bins.
+// A table that grew meanwhile (new bin array) is walked again from its first
+// bin: a message visited twice is decided twice, which is harmless.
+void traverse_in_chunks(slabhash* cache, Walk& walk) {
+  for (size_t t = 0; t < cache->size; ++t) {
+    lruhash* table = cache->array[t];
+    const lruhash_bin* bins = nullptr;
+    size_t bin_count = 0;
+    size_t next = 0;
+    for (;;) {
+      lock_quick_lock(&table->lock);
+      if (table->array != bins || table->size != bin_count) {
+        bins = table->array;
+        bin_count = table->size;
+        next = 0;
+      }
+      const size_t end = std::min(next + kBinsPerHold, table->size);
+      for (size_t i = next; i < end; ++i) {
+        lock_quick_lock(&table->array[i].lock);
+        for (lruhash_entry* e = table->array[i].overflow_list; e != nullptr; e = e->overflow_next) {
+          lock_rw_rdlock(&e->lock);
+          visit_entry(e, &walk);
+          lock_rw_unlock(&e->lock);
+        }
+        lock_quick_unlock(&table->array[i].lock);
+      }
+      const bool done = end >= table->size;
+      lock_quick_unlock(&table->lock);
+      if (done)
+        break;
+      next = end;
+      // The cache locks are spinlocks. A worker sharing this core that
+      // preempted us mid-chunk spun for its whole time slice; now that we hold
+      // none, let it run before we take the next chunk.
+      std::this_thread::yield();
+    }
+  }
+}
+
 bool doomed(const CachedMessage& message, const CachePurgePredicate& must_purge) {
   if (must_purge(message.qname))
     return true;
@@ -109,7 +166,7 @@ PurgeResult purge_msg_cache(module_env* env, const policy::ChangeSet* prefilter,
   // few microseconds per message: two policy lookups). Deciding inside the
   // walk stalled every worker whose lookup hashed to the slab being walked.
   Walk walk{prefilter, {}, 0};
-  slabhash_traverse(env->msg_cache, 0, &visit_entry, &walk);
+  traverse_in_chunks(env->msg_cache, walk);
   result.walked = walk.walked;
   result.candidates = walk.candidates.size();
   // Decide every message first and remove them all afterwards, in one short
