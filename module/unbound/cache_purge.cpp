@@ -104,24 +104,6 @@ void visit_entry(lruhash_entry* entry, void* arg) {
 // holds about one message per bin, so a hold lasts well under a millisecond.
 constexpr size_t kBinsPerHold = 256;
 
-// Each message is a chain of cache misses (entry, then its name and reply), so
-// the walk asks for the next bins' data while it visits this one. Reads only
-// what writers change under the table lock, which the caller holds.
-constexpr size_t kEntryDistance = 16;
-constexpr size_t kDataDistance = 8;
-
-void prefetch_ahead(const lruhash& table, size_t bin, size_t end) {
-  if (bin + kEntryDistance < end)
-    __builtin_prefetch(table.array[bin + kEntryDistance].overflow_list);
-  if (bin + kDataDistance < end) {
-    for (const lruhash_entry* e = table.array[bin + kDataDistance].overflow_list; e != nullptr;
-         e = e->overflow_next) {
-      __builtin_prefetch(static_cast<const msgreply_entry*>(e->key)->key.qname);
-      __builtin_prefetch(e->data);
-    }
-  }
-}
-
 // Visits every entry as lruhash_traverse() does (table, bin and entry locks;
 // the entry read-locked), but releases the table lock every kBinsPerHold bins.
 // A table that grew meanwhile (new bin array) is walked again from its first
@@ -141,7 +123,6 @@ void traverse_in_chunks(slabhash* cache, Walk& walk) {
       }
       const size_t end = std::min(next + kBinsPerHold, table->size);
       for (size_t i = next; i < end; ++i) {
-        prefetch_ahead(*table, i, end);
         lock_quick_lock(&table->array[i].lock);
         for (lruhash_entry* e = table->array[i].overflow_list; e != nullptr; e = e->overflow_next) {
           lock_rw_rdlock(&e->lock);
