@@ -99,9 +99,10 @@ void visit_entry(lruhash_entry* entry, void* arg) {
 }
 
 // Bins visited per hold of a slab's table lock. slabhash_traverse() holds it
-// for the whole slab, and every worker lookup that hashes to the slab waits:
-// with 200,000 cached messages that stalled queries for up to ~95 ms. A table
-// holds about one message per bin, so a hold lasts well under a millisecond.
+// for the whole slab, and every worker lookup that hashes to the slab waits
+// (spinning, see traverse_in_chunks): with 200,000 cached messages queries
+// stalled for up to ~118 ms. A table holds about one message per bin, so a
+// hold lasts well under a millisecond.
 constexpr size_t kBinsPerHold = 256;
 
 // Visits every entry as lruhash_traverse() does (table, bin and entry locks;
