@@ -373,4 +373,18 @@ bool newly_blocked(const Snapshot& old, int64_t old_at, const Snapshot& now, int
   return now.may_intercept(wire_qname, now_at) && !old.always_intercepts(wire_qname, old_at);
 }
 
+bool decision_changed(const Snapshot& old, int64_t old_at, const Snapshot& now, int64_t now_at,
+                      std::span<const uint8_t> wire_qname) noexcept {
+  const Client nobody;
+  const Decision before = old.decide(wire_qname, 0, nobody, old_at);
+  if (before.failed)
+    return true;
+  if (before.client_dependent || !before.intercepts())
+    return false;  // never cached as a blocked answer
+  const Decision after = now.decide(wire_qname, 0, nobody, now_at);
+  return after.failed || after.client_dependent || after.source != before.source ||
+         after.list_index != before.list_index || after.action != before.action ||
+         after.labels != before.labels || &old.config() != &now.config();
+}
+
 }  // namespace pangea::policy

@@ -446,6 +446,75 @@ lists:
   CHECK_FALSE(new_snapshot->always_intercepts(scoped, 0));
 }
 
+TEST_CASE("decision_changed: which cached blocked answers a swap or a window makes stale",
+          "[snapshot]") {
+  const char* config = R"(
+version: 1
+lists:
+  - { name: main, file: main.pbl, action: nxdomain }
+  - { name: second, file: second.pbl, action: nodata }
+  - { name: office, file: office.pbl, action: refuse, clients: { networks: [10.0.0.0/8] } }
+)";
+  auto old_snapshot = make_snapshot(
+      config,
+      {{test::entry("gone.example"), test::entry("kept.example"), test::entry("moved.example"),
+        test::entry("redo.example"), test::entry("now-scoped.example"), test::entry("sub.example"),
+        test::entry("timed.example", Policy::block, trie::Scope::subtree,
+                    test::meta_window(std::nullopt, 2000)),
+        test::entry("watch.example", Policy::block, trie::Scope::subtree,
+                    test::meta_action(Action::log_only))},
+       {},
+       {test::entry("was-scoped.example")}});
+  // The next generation of the same configuration, as a swap makes it.
+  auto relist = [&](const std::vector<Entries>& lists) {
+    std::vector<LoadedList> loaded;
+    for (const auto& entries : lists)
+      loaded.push_back(LoadedList{compile(entries), {}, 0});
+    return std::make_shared<const Snapshot>(old_snapshot->config_ptr(), std::move(loaded),
+                                            std::vector<LoadedList>{}, nullptr, 2);
+  };
+  auto new_snapshot =
+      relist({{test::entry("kept.example"), test::entry("new.example"), test::entry("sub.example"),
+               test::allow("www.sub.example", trie::Scope::exact),
+               test::entry("redo.example", Policy::block, trie::Scope::subtree,
+                           test::meta_action(Action::nodata)),
+               test::entry("timed.example", Policy::block, trie::Scope::subtree,
+                           test::meta_window(std::nullopt, 2000)),
+               test::entry("watch.example")},
+              {test::entry("moved.example")},
+              {test::entry("now-scoped.example"), test::entry("was-scoped.example")}});
+  struct Case {
+    const char* qname;
+    bool changed;
+  };
+  const Case cases[] = {
+      {"gone.example", true},        {"www.gone.example", true},   // no longer listed
+      {"kept.example", false},       {"www.kept.example", false},  // same entry, same action
+      {"moved.example", true},                                     // another list
+      {"redo.example", true},                                      // another action
+      {"now-scoped.example", true},                                // depends on the client now
+      {"www.sub.example", true},                                   // a new exemption
+      {"new.example", false},                                      // not cached before
+      {"was-scoped.example", false},                               // never cached (scoped)
+      {"watch.example", false},                                    // log-only: not cached
+      {"nothing.example", false},    {"timed.example", false},
+  };
+  for (const auto& c : cases) {
+    INFO(c.qname);
+    const auto qname = test::wire(c.qname);
+    CHECK(decision_changed(*old_snapshot, 1000, *new_snapshot, 1000, qname) == c.changed);
+  }
+  // Across a window's end, with one snapshot; and across configurations.
+  const auto timed = test::wire("www.timed.example");
+  CHECK_FALSE(decision_changed(*new_snapshot, 1999, *new_snapshot, 2000, timed));
+  CHECK(decision_changed(*new_snapshot, 2000, *new_snapshot, 2001, timed));
+  CHECK_FALSE(decision_changed(*new_snapshot, 2001, *new_snapshot, 2002, timed));
+  const auto kept = test::wire("kept.example");
+  CHECK(decision_changed(*old_snapshot, 1000,
+                         *make_snapshot(config, {{test::entry("kept.example")}, {}, {}}), 1000,
+                         kept));
+}
+
 TEST_CASE("decide() does not allocate", "[snapshot]") {
   auto precedence = precedence_snapshot();
   auto scoped = scope_snapshot();

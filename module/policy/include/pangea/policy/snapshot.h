@@ -160,4 +160,15 @@ bool newly_blocked(const Snapshot& old, const Snapshot& now, std::span<const uin
 bool newly_blocked(const Snapshot& old, int64_t old_at, const Snapshot& now, int64_t now_at,
                    std::span<const uint8_t> wire_qname) noexcept;
 
+// For the glue's purge of its own cached blocked answers (see
+// CacheConfig::blocked_answers), the converse of newly_blocked(): true when `old`
+// (at `old_at`) intercepted the name the same way for every client, so an answer
+// for it may be cached, and `now` (at `now_at`) decides it differently for some
+// client: not at all, by another entry, list or action, or depending on the
+// client. The decision is compared, not the list's serial or metadata (the
+// glue renders the EDE text at each cache hit). False positives only cost a
+// cache miss.
+bool decision_changed(const Snapshot& old, int64_t old_at, const Snapshot& now, int64_t now_at,
+                      std::span<const uint8_t> wire_qname) noexcept;
+
 }  // namespace pangea::policy
