@@ -7,6 +7,8 @@
 #include <cstring>
 #include <vector>
 
+#include "cached_answer.h"
+
 namespace pangea::unbound {
 namespace {
 
@@ -31,6 +33,11 @@ ub_packed_rrset_key* make_rrset(regional* region, std::span<const uint8_t> owner
   key->rk.dname_len = owner.size();
   key->rk.type = htons(type);
   key->rk.rrset_class = htons(klass);
+  // Marks the RRset as Pangea's: in the RRset cache it never meets (or
+  // replaces) real data, and the cache-hit callback recognises the answer. The
+  // hash must be set for an RRset that may be stored (see cached_answer.h).
+  key->rk.flags = kPangeaRrsetFlags;
+  key->entry.hash = rrset_key_hash(&key->rk);
   key->entry.key = key;
 
   const size_t count = rdatas.size();

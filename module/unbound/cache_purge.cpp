@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include "cached_answer.h"  // kPangeaRrsetBit
+
 namespace pangea::unbound {
 namespace {
 
@@ -154,7 +156,55 @@ bool doomed(const CachedMessage& message, const CachePurgePredicate& must_purge)
   return false;
 }
 
+// One of Pangea's answers: its key, copied under the slab's lock.
+struct StoredAnswer {
+  hashvalue_type hash;
+  Name qname;
+  uint16_t qtype;
+  uint16_t qclass;
+};
+
+// Whether the message holds one of Pangea's RRsets. Takes the RRset locks in
+// reference order and skips RRsets replaced since the message was cached, as
+// copy_chain() does.
+bool holds_pangea_rrset(const reply_info* rep) {
+  for (size_t i = 0; i < rep->rrset_count; ++i) {
+    ub_packed_rrset_key* key = rep->ref[i].key;
+    lock_rw_rdlock(&key->entry.lock);
+    const bool ours = rep->ref[i].id == key->id && (key->rk.flags & kPangeaRrsetBit) != 0;
+    lock_rw_unlock(&key->entry.lock);
+    if (ours)
+      return true;
+  }
+  return false;
+}
+
+void copy_pangea_entry(lruhash_entry* entry, void* arg) {
+  auto* rep = static_cast<reply_info*>(entry->data);
+  if (rep == nullptr || !holds_pangea_rrset(rep))
+    return;
+  auto* key = static_cast<msgreply_entry*>(entry->key);
+  static_cast<std::vector<StoredAnswer>*>(arg)->push_back(StoredAnswer{
+      entry->hash, Name(key->key.qname, key->key.qname_len), key->key.qtype, key->key.qclass});
+}
+
 }  // namespace
+
+size_t purge_pangea_answers(module_env* env) {
+  if (env == nullptr || env->msg_cache == nullptr)
+    return 0;
+  std::vector<StoredAnswer> answers;
+  slabhash_traverse(env->msg_cache, 0, &copy_pangea_entry, &answers);
+  for (const StoredAnswer& answer : answers) {
+    query_info key{};
+    key.qname = const_cast<uint8_t*>(answer.qname.data());
+    key.qname_len = answer.qname.size();
+    key.qtype = answer.qtype;
+    key.qclass = answer.qclass;
+    slabhash_remove(env->msg_cache, answer.hash, &key);
+  }
+  return answers.size();
+}
 
 PurgeResult purge_msg_cache(module_env* env, const policy::ChangeSet* prefilter,
                             const CachePurgePredicate& must_purge) {

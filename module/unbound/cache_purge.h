@@ -48,6 +48,11 @@ PurgeResult purge_msg_cache(module_env* env, const policy::ChangeSet* prefilter,
 // Messages in the message cache now (an estimate: the count moves under us).
 size_t msg_cache_count(module_env* env);
 
+// Removes every cached message that is one of Pangea's blocked answers
+// (cached_answer.h), whatever its name; returns how many. Same locking rules as
+// purge_msg_cache. For a cache kept across a reload of the configuration.
+size_t purge_pangea_answers(module_env* env);
+
 // Removes the cached messages for one name (flags 0 and CD, which hash apart),
 // for every query type the chain may have been cached under.
 void purge_name(module_env* env, std::span<const uint8_t> wire_name, uint16_t qtype,

@@ -28,7 +28,7 @@ void append_timestamp(telemetry::LineBuffer& line) {
 
 }  // namespace
 
-void report_hit(Instance& instance, const module_qstate* qstate, const policy::Client& client,
+void report_hit(Instance& instance, const query_info& qinfo, const policy::Client& client,
                 const policy::Decision& decision, std::span<const uint8_t> matched_name,
                 HitVia via) noexcept {
   try {
@@ -40,13 +40,12 @@ void report_hit(Instance& instance, const module_qstate* qstate, const policy::C
       return;
 
     char qtype[32];
-    sldns_wire2str_type_buf(qstate->qinfo.qtype, qtype, sizeof(qtype));
+    sldns_wire2str_type_buf(qinfo.qtype, qtype, sizeof(qtype));
     telemetry::LineBuffer line;
     line.raw("{\"time\":\"");
     append_timestamp(line);
     line.raw("\",\"client\":").json_string(client.address().to_string());
-    line.raw(",\"qname\":")
-        .json_string(trie::text_from_wire({qstate->qinfo.qname, qstate->qinfo.qname_len}));
+    line.raw(",\"qname\":").json_string(trie::text_from_wire({qinfo.qname, qinfo.qname_len}));
     line.raw(",\"qtype\":").json_string(qtype);
     line.raw(",\"list\":").json_string(decision.list->name);
     line.raw(",\"entry\":").json_string(trie::text_from_wire(decision.entry));

@@ -66,6 +66,7 @@ Instance::Instance(module_env* env, int id) : env_(env), id_(id), engine_(&log_f
           telemetry::HitLogOptions{config.hit_log->file, config.hit_log->rate, 4096});
     }
   }
+  cache_blocked_answers_ = config.cache.blocked_answers;
   if (config.stats) {
     stats_file_ = config.stats->file;
     stats_interval_ = config.stats->interval;
@@ -86,7 +87,11 @@ Instance::Instance(module_env* env, int id) : env_(env), id_(id), engine_(&log_f
   });
   engine_.start(std::move(config));
   // The cache survives `unbound-control reload_keep_cache`: treat whatever is in
-  // it as cached under no list at all.
+  // it as cached under no list at all, and drop the blocked answers the previous
+  // configuration stored (it may have blocked differently).
+  const size_t stored = purge_pangea_answers(env_);
+  if (stored > 0)
+    log_info("pangea: removed %zu cached blocked answer(s) of the previous configuration", stored);
   purge_after_swap(nullptr, *engine_.snapshot());
   for (const auto& status : engine_.status()) {
     const std::string state = status.loaded ? "serial " + std::to_string(status.serial) + ", " +
@@ -121,6 +126,9 @@ void Instance::purge_after_swap(const policy::Snapshot* old, const policy::Snaps
   const int64_t at = now.now();
   const auto started = std::chrono::steady_clock::now();
   const int64_t cpu_started = thread_cpu_us();
+  // The change set also stands in for decision_changed(): it holds every entry
+  // added, removed or changed, so a cached blocked answer whose decision moved
+  // passes the prefilter and gets the exact check.
   std::optional<policy::ChangeSet> changes;
   if (old != nullptr) {
     const uint64_t walk = policy::ChangeSet::walk_size(*old, now);
@@ -129,8 +137,12 @@ void Instance::purge_after_swap(const policy::Snapshot* old, const policy::Snaps
   }
   const PurgeResult result =
       purge_msg_cache(env_, changes ? &*changes : nullptr, [&](std::span<const uint8_t> name) {
-        return old != nullptr ? policy::newly_blocked(*old, now, name, at)
-                              : now.may_intercept(name, at);
+        if (old == nullptr)
+          return now.may_intercept(name, at);
+        // Real answers for names now blocked, and cached blocked answers for
+        // names now decided differently (see CacheConfig::blocked_answers).
+        return policy::newly_blocked(*old, now, name, at) ||
+               policy::decision_changed(*old, at, now, at, name);
       });
   const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - started);

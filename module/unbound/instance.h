@@ -31,6 +31,8 @@ class Instance {
   telemetry::HitLog* hit_log() { return hit_log_.get(); }
   bool hit_log_to_resolver_log() const { return hit_log_to_resolver_log_; }
   module_env* env() const { return env_; }
+  // CacheConfig::blocked_answers, fixed for the instance's life.
+  bool cache_blocked_answers() const { return cache_blocked_answers_; }
 
  private:
   void purge_after_swap(const policy::Snapshot* old, const policy::Snapshot& now);
@@ -44,6 +46,7 @@ class Instance {
   std::unique_ptr<telemetry::Counters> counters_;
   std::unique_ptr<telemetry::HitLog> hit_log_;
   bool hit_log_to_resolver_log_ = false;
+  bool cache_blocked_answers_ = false;
   std::string stats_file_;
   uint32_t stats_interval_ = 0;
   std::mutex stats_mutex_;

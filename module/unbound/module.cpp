@@ -15,6 +15,7 @@
 
 #include "answer.h"
 #include "cache_purge.h"
+#include "cached_answer.h"
 #include "cname_chain.h"
 #include "hit_report.h"
 #include "instance.h"
@@ -160,6 +161,51 @@ bool is_status_name(const policy::Snapshot& snapshot, const module_qstate* qstat
          query_dname_compare(qstate->qinfo.qname, const_cast<uint8_t*>(status.data())) == 0;
 }
 
+// The TTL under which a blocked answer may be stored in Unbound's message
+// cache, 0 when it must not be: the answer must be the same for every client
+// (no client-scoped list took part) and one the worker can replay (NXDOMAIN,
+// NODATA, redirect; not cname, which needs a subquery, nor refuse or drop). The
+// TTL never runs past the matched entry's validity window (not_after is the
+// last second it is in force).
+uint32_t cache_ttl(const Instance& instance, const policy::Decision& decision,
+                   const RenderedHole& rendered, int64_t now) {
+  if (!instance.cache_blocked_answers() || decision.client_dependent ||
+      decision.source != policy::Source::list || decision.list == nullptr) {
+    return 0;
+  }
+  switch (rendered.hole.kind) {
+    case SinkholeKind::nxdomain:
+    case SinkholeKind::nodata:
+    case SinkholeKind::redirect:
+      break;
+    default:
+      return 0;
+  }
+  uint32_t ttl = rendered.hole.ttl;
+  if (decision.meta.not_after) {
+    const int64_t left = *decision.meta.not_after - now;
+    if (left <= 0)
+      return 0;
+    if (left < static_cast<int64_t>(ttl))
+      ttl = static_cast<uint32_t>(left);
+  }
+  return ttl;
+}
+
+// Answers with the sinkhole and, when cache_ttl allows, stores the answer (its
+// TTLs capped) so repeated queries are cache hits. False: region exhausted.
+bool answer_and_store(Instance& instance, module_qstate* qstate, const policy::Decision& decision,
+                      RenderedHole& rendered, const SinkholeSite& site, int64_t now) {
+  const uint32_t ttl = cache_ttl(instance, decision, rendered, now);
+  if (ttl > 0)
+    rendered.hole.ttl = ttl;
+  if (!answer_with_sinkhole(qstate, rendered.hole, site))
+    return false;
+  if (ttl > 0 && !store_answer(qstate))
+    verbose(VERB_ALGO, "pangea: the message cache did not take a blocked answer");
+  return true;
+}
+
 // Decides and answers a new client query. Returns true when the module
 // answered; false to pass the query on.
 bool enforce_on_query(Instance& instance, module_qstate* qstate, int id) {
@@ -175,8 +221,8 @@ bool enforce_on_query(Instance& instance, module_qstate* qstate, int id) {
   }
   const std::span<const uint8_t> qname{qstate->qinfo.qname, qstate->qinfo.qname_len};
   const policy::Client client = client_of(qstate);
-  const policy::Decision decision =
-      snapshot->decide(qname, qstate->qinfo.qtype, client, snapshot->now());
+  const int64_t now = snapshot->now();
+  const policy::Decision decision = snapshot->decide(qname, qstate->qinfo.qtype, client, now);
   // An answer that depends on who asked must never be served to someone else
   // from the shared cache.
   if (decision.client_dependent)
@@ -188,7 +234,7 @@ bool enforce_on_query(Instance& instance, module_qstate* qstate, int id) {
   if (!decision.matched())
     return false;
   if (decision.is_hit())
-    report_hit(instance, qstate, client, decision, qname, HitVia::query_name);
+    report_hit(instance, qstate->qinfo, client, decision, qname, HitVia::query_name);
   if (!decision.intercepts() || decision.list == nullptr)
     return false;
 
@@ -207,12 +253,52 @@ bool enforce_on_query(Instance& instance, module_qstate* qstate, int id) {
       return true;
     }
   }
-  if (!answer_with_sinkhole(qstate, rendered.hole, site)) {
+  if (!answer_and_store(instance, qstate, decision, rendered, site, now)) {
     qstate->ext_state[id] = module_error;  // region exhausted: SERVFAIL
     return true;
   }
   finish(qstate, id);
   return true;
+}
+
+// A query without a client (prefetch, the iterator's and validator's own
+// lookups) for a name that some client gets blocked, while blocked answers may
+// be in the message cache. Such a query is never blocked, but:
+// - it must not read a cached blocked answer (an NS host under a listed domain
+//   must resolve for the zones it serves): no_cache_lookup;
+// - it must not store the real answer over it, which clients would then get
+//   from the cache: no_cache_store;
+// - a prefetch (or a serve-expired refresh) of a cached blocked answer must
+//   refresh that answer, not replace it with the real one: it is answered and
+//   stored as the client's query was.
+// Returns true when it answered (the prefetch case).
+bool enforce_on_internal(Instance& instance, module_qstate* qstate, int id) {
+  const auto snapshot = instance.snapshot();
+  if (!snapshot || qstate->is_priming)
+    return false;
+  const std::span<const uint8_t> qname{qstate->qinfo.qname, qstate->qinfo.qname_len};
+  const int64_t now = snapshot->now();
+  const policy::Decision decision =
+      snapshot->decide(qname, qstate->qinfo.qtype, policy::Client(), now);
+  if (decision.failed || (!decision.intercepts() && !decision.client_dependent))
+    return false;
+  const bool prefetch = qstate->mesh_info != nullptr && qstate->mesh_info->reply_list == nullptr &&
+                        qstate->prefetch_leeway > 0 && !qstate->is_valrec;
+  if (prefetch && decision.intercepts() && decision.list != nullptr) {
+    RenderedHole rendered = render_sinkhole(*snapshot, decision);
+    if (cache_ttl(instance, decision, rendered, now) > 0) {
+      const SinkholeSite site{qname, decision.labels, {}};
+      if (!answer_and_store(instance, qstate, decision, rendered, site, now)) {
+        qstate->ext_state[id] = module_error;
+      } else {
+        finish(qstate, id);
+      }
+      return true;
+    }
+  }
+  qstate->no_cache_lookup = 1;
+  qstate->no_cache_store = 1;
+  return false;
 }
 
 // Removes the cached answers of the query name and of a chain target.
@@ -241,7 +327,7 @@ void enforce_on_chain(Instance& instance, module_qstate* qstate, int id) {
     if (!decision.matched() || decision.failed)
       return false;
     if (decision.is_hit())
-      report_hit(instance, qstate, client, decision, link.target, HitVia::cname_chain);
+      report_hit(instance, qstate->qinfo, client, decision, link.target, HitVia::cname_chain);
     // An exempt target does not exempt the rest of the chain: a later target
     // may still be listed.
     if (!decision.intercepts() || decision.list == nullptr)
@@ -287,6 +373,16 @@ __attribute__((visibility("default"))) int init(module_env* env, int id) noexcep
           "pangea: could not register the query-response callback: Unbound's own lookups "
           "of listed names (e.g. a name server host) may be cached and served to clients");
     }
+    // Only when blocked answers are cached: ordinary cache hits then pay one
+    // test (see cached_answer.h), otherwise nothing.
+    if (instance->cache_blocked_answers() &&
+        !pangea::unbound::register_cache_callback(env, id, instance)) {
+      pangea::unbound::deregister_internal_lookup_guard(env, id);
+      delete instance;
+      dynlib->dyn_env = nullptr;
+      log_err("pangea: cannot register the cache reply callback (Unbound will not start)");
+      return 0;
+    }
     log_info("pangea: module %s ready (instance %d)", pangea::kVersion, id);
     return 1;
   } catch (...) {
@@ -301,6 +397,7 @@ __attribute__((visibility("default"))) void deinit(module_env* env, int id) noex
     if (dynlib == nullptr)
       return;
     pangea::unbound::deregister_internal_lookup_guard(env, id);
+    pangea::unbound::deregister_cache_callback(env, id);
     delete static_cast<Instance*>(dynlib->dyn_env);
     dynlib->dyn_env = nullptr;
     log_info("pangea: module instance %d stopped", id);
@@ -328,8 +425,11 @@ __attribute__((visibility("default"))) void operate(module_qstate* qstate, modul
       return;
     }
     if (is_internal(qstate)) {
-      if (event == module_event_new)
+      if (event == module_event_new) {
+        if (instance->cache_blocked_answers() && enforce_on_internal(*instance, qstate, id))
+          return;
         keep_listed_out_of_cache(*instance, qstate);
+      }
       pass_on(qstate, event, id);
       return;
     }

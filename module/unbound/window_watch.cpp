@@ -57,14 +57,16 @@ void WindowWatch::run() {
       continue;
     lock.unlock();
     try {
-      // Answers cached before the boundary for names it now blocks. Only the
-      // entries whose window turned since can change a decision.
+      // Answers cached before the boundary for names it now blocks, and cached
+      // blocked answers for names it unblocks or blocks differently. Only the
+      // entries whose window turned since can change either decision.
       const int64_t before = *boundary - 1;
       const std::optional<policy::ChangeSet> changes =
           policy::ChangeSet::over_time(*snapshot, before, now, kMaxChangedNames);
       const PurgeResult result =
           purge_msg_cache(env_, changes ? &*changes : nullptr, [&](std::span<const uint8_t> name) {
-            return policy::newly_blocked(*snapshot, before, *snapshot, now, name);
+            return policy::newly_blocked(*snapshot, before, *snapshot, now, name) ||
+                   policy::decision_changed(*snapshot, before, *snapshot, now, name);
           });
       log_info("pangea: validity windows changed at %lld: removed %zu cached answer(s)",
                static_cast<long long>(*boundary), result.removed);

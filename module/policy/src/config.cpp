@@ -558,7 +558,7 @@ Config parse_config(std::string_view text, const std::string& file, const Enviro
   const Value top{root, root.Mark(), ""};
   Parser::Map map(p, top,
                   {"version", "defaults", "lists", "allowlist", "geoip", "reload", "soa", "hit_log",
-                   "stats", "status_name"});
+                   "stats", "status_name", "cache"});
   const Value version = map.require("version", "version: 1");
   if (!version.node.IsScalar() || version.node.Tag() != "?" || version.node.Scalar() != "1") {
     p.expected(version, "1 (the only version of this format)");
@@ -692,6 +692,12 @@ Config parse_config(std::string_view text, const std::string& file, const Enviro
     if (auto interval = s.get("interval"))
       stats.interval = static_cast<uint32_t>(p.integer(*interval, 1, 86400));
     config.stats = stats;
+  }
+
+  if (auto value = map.get("cache")) {
+    Parser::Map c(p, *value, {"blocked_answers"});
+    if (auto blocked = c.get("blocked_answers"))
+      config.cache.blocked_answers = p.boolean(*blocked);
   }
 
   if (auto value = map.get("status_name")) {

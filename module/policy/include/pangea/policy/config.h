@@ -138,6 +138,17 @@ struct HitLogConfig {
   uint32_t rate = 1000;  // at most this many hit lines per second
 };
 
+// Unbound's message cache and Pangea's answers.
+struct CacheConfig {
+  // Store blocked answers that are the same for every client (nxdomain, nodata,
+  // redirect; no client scope involved) in Unbound's message cache, so repeated
+  // queries are answered before the module stack (EDE, hit log and counters are
+  // added on those cache hits). Their TTL never runs past the matched entry's
+  // not_after; list swaps and validity windows purge them when the decision
+  // changes.
+  bool blocked_answers = true;
+};
+
 struct StatsConfig {
   std::string file;
   uint32_t interval = 10;  // seconds
@@ -153,6 +164,7 @@ struct Config {
   SoaConfig soa;
   std::optional<HitLogConfig> hit_log;
   std::optional<StatsConfig> stats;
+  CacheConfig cache;
   // A name whose TXT records report the loaded lists (monitoring from outside);
   // empty: none.
   std::string status_name;
