@@ -30,7 +30,7 @@ std::string config_with(const std::string& list_line, const std::string& extra =
          "\n"
          "reload: { interval_ms: 50 }\n"
          "hit_log: { file: hits.log, rate: 0 }\n" +
-         extra;
+         (extra.empty() ? "cache: { blocked_answers: true }\n" : extra);
 }
 
 ResolverOptions cached_list(const std::vector<pangea::trie::Entry>& entries,
@@ -330,11 +330,16 @@ TEST_CASE("unbound-control reload_keep_cache drops the blocked answers of the ol
   CHECK(cache_hits(r) == hits + 1);
 }
 
-TEST_CASE("with cache.blocked_answers: false every blocked query reaches the module",
+TEST_CASE("without cache.blocked_answers (the default) every blocked query reaches the module",
           "[enforce][answer-cache]") {
   ResolverOptions options = cached_list({block("cheap-pills.example")});
   options.pangea_config = config_with("{ name: fr, file: fr.pbl, action: nxdomain, ttl: 60 }",
                                       "cache: { blocked_answers: false }\n");
+  SECTION("explicitly off") {}
+  SECTION("by default") {
+    options.pangea_config =
+        "version: 1\nlists:\n  - { name: fr, file: fr.pbl, action: nxdomain, ttl: 60 }\n";
+  }
   TestResolver r(options);
   const uint64_t before = cache_hits(r);
   for (int i = 0; i < 3; ++i) {
