@@ -77,6 +77,11 @@ class Engine {
   // The current snapshot; null before start().
   std::shared_ptr<const Snapshot> snapshot() const noexcept { return current_.load(); }
 
+  // The generation of the current snapshot (0 before start()), without the
+  // publishing lock: for a reader that keeps its own copy of snapshot() and
+  // only needs to know when to take a new one.
+  uint64_t generation() const noexcept { return current_.generation(); }
+
   // Runs one watch pass now, on the calling thread (tests; the watcher uses the
   // same): reloads changed files.
   // Returns true when a new snapshot was published.
@@ -104,12 +109,15 @@ class Engine {
     }
     void store(std::shared_ptr<const Snapshot> next) noexcept {
       std::lock_guard lock(mutex_);
+      generation_.store(next ? next->generation() : 0, std::memory_order_release);
       pointer_.swap(next);
     }
+    uint64_t generation() const noexcept { return generation_.load(std::memory_order_acquire); }
 
    private:
     mutable std::mutex mutex_;
     std::shared_ptr<const Snapshot> pointer_;
+    std::atomic<uint64_t> generation_{0};
   };
   Published current_;
   std::vector<Watched> watched_;  // lists then allowlist files; guarded by poll_mutex_
