@@ -7,7 +7,8 @@
 #include <thread>
 #include <vector>
 
-#include "cached_answer.h"  // kPangeaRrsetBit
+#include "answer_records.h"  // token_of_flags
+#include "cached_answer.h"   // kPangeaRrsetBit
 
 namespace pangea::unbound {
 namespace {
@@ -22,6 +23,7 @@ struct CachedMessage {
   uint16_t qtype;
   uint16_t qclass;
   std::vector<Name> chain;
+  bool dropped = false;  // removed whatever the predicate says
 };
 
 // The CNAME target of an rrset's first record, as a span into its rdata.
@@ -61,7 +63,26 @@ bool visit_chain(reply_info* rep, Visit&& visit) {
   return false;
 }
 
+// The token tag of one of Pangea's answers (answer_records.h), if it is one.
+// Takes the first RRset's lock and skips it if replaced since the message was
+// cached, as visit_chain() does.
+std::optional<uint32_t> pangea_tag(const reply_info* rep) {
+  if (rep->rrset_count == 0)
+    return std::nullopt;
+  ub_packed_rrset_key* key = rep->ref[0].key;
+  lock_rw_rdlock(&key->entry.lock);
+  std::optional<uint32_t> tag;
+  if (rep->ref[0].id == key->id && (key->rk.flags & kPangeaRrsetBit) != 0) {
+    const uint32_t token = token_of_flags(key->rk.flags);
+    if (token != 0)
+      tag = tag_of_token(token);
+  }
+  lock_rw_unlock(&key->entry.lock);
+  return tag;
+}
+
 struct Walk {
+  std::optional<uint32_t> drop_tag;
   const policy::ChangeSet* prefilter;
   std::vector<CachedMessage> candidates;
   size_t walked = 0;
@@ -75,7 +96,8 @@ void visit_entry(lruhash_entry* entry, void* arg) {
   auto* rep = static_cast<reply_info*>(entry->data);
   ++walk->walked;
   const std::span<const uint8_t> qname(key->key.qname, key->key.qname_len);
-  if (walk->prefilter != nullptr && !walk->prefilter->may_affect(qname)) {
+  const bool dropped = walk->drop_tag && rep != nullptr && pangea_tag(rep) == walk->drop_tag;
+  if (!dropped && walk->prefilter != nullptr && !walk->prefilter->may_affect(qname)) {
     // The question name is far from every change; its chain may not be.
     const bool near =
         rep != nullptr &&
@@ -86,6 +108,7 @@ void visit_entry(lruhash_entry* entry, void* arg) {
       return;
   }
   CachedMessage& message = walk->candidates.emplace_back();
+  message.dropped = dropped;
   message.hash = entry->hash;
   message.qname.assign(qname.begin(), qname.end());
   message.qtype = key->key.qtype;
@@ -147,7 +170,7 @@ void traverse_in_chunks(slabhash* cache, Walk& walk) {
 }
 
 bool doomed(const CachedMessage& message, const CachePurgePredicate& must_purge) {
-  if (must_purge(message.qname))
+  if (message.dropped || must_purge(message.qname))
     return true;
   for (const Name& name : message.chain) {
     if (must_purge(name))
@@ -207,7 +230,8 @@ size_t purge_pangea_answers(module_env* env) {
 }
 
 PurgeResult purge_msg_cache(module_env* env, const policy::ChangeSet* prefilter,
-                            const CachePurgePredicate& must_purge) {
+                            const CachePurgePredicate& must_purge,
+                            std::optional<uint32_t> drop_tag) {
   PurgeResult result;
   if (env == nullptr || env->msg_cache == nullptr)
     return result;
@@ -215,7 +239,7 @@ PurgeResult purge_msg_cache(module_env* env, const policy::ChangeSet* prefilter,
   // copies of the messages that pass it. Outside them: the exact decision (a
   // few microseconds per message: two policy lookups). Deciding inside the
   // walk stalled every worker whose lookup hashed to the slab being walked.
-  Walk walk{prefilter, {}, 0};
+  Walk walk{drop_tag, prefilter, {}, 0};
   traverse_in_chunks(env->msg_cache, walk);
   result.walked = walk.walked;
   result.candidates = walk.candidates.size();

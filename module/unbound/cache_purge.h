@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 
 #include "pangea/policy/change_set.h"
@@ -42,8 +43,11 @@ struct PurgeResult {
 // which prefilter->may_affect() is true of one of those names are decided; it
 // must be a superset of `must_purge`. Call with no cache lock held (from init,
 // operate or the module's reload thread).
+// With `drop_tag`, also removes every one of Pangea's answers whose token has
+// that generation tag (answer_records.h), whatever its name.
 PurgeResult purge_msg_cache(module_env* env, const policy::ChangeSet* prefilter,
-                            const CachePurgePredicate& must_purge);
+                            const CachePurgePredicate& must_purge,
+                            std::optional<uint32_t> drop_tag = std::nullopt);
 
 // Messages in the message cache now (an estimate: the count moves under us).
 size_t msg_cache_count(module_env* env);

@@ -16,7 +16,8 @@
 // and a real RRset already cached never replaces a sinkhole one in our message.
 //
 // Thread safety: the callback runs on every worker thread, with the cached
-// message and its RRsets read-locked; it only reads them.
+// message and its RRsets read-locked; it only reads them. It takes the decision
+// from the answer's token (answer_records.h) when it can, else decides again.
 
 #include <cstdint>
 
@@ -38,9 +39,10 @@ inline bool is_pangea_answer(const reply_info* rep) {
 }
 
 // Stores qstate->return_msg in the message cache under the query (flags as the
-// worker hashes them: CD matters for AAAA). Call from operate only (no cache
-// lock held). Returns whether Unbound took it.
-bool store_answer(module_qstate* qstate);
+// worker hashes them: CD matters for AAAA), with `token` (answer_records.h; 0
+// for none) in its own RRsets' flags. Call from operate only (no cache lock
+// held). Returns whether Unbound took it.
+bool store_answer(module_qstate* qstate, uint32_t token);
 
 // Registers (deregisters) the reply-from-cache callback for `instance`, which
 // must outlive the registration. From init / deinit.

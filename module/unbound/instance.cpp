@@ -14,6 +14,19 @@
 namespace pangea::unbound {
 namespace {
 
+std::atomic<uint64_t> g_instance_serial{0};
+
+// Trivially destructible, so that no thread-exit handler pins the module in
+// memory (it must unload on reload).
+struct ThreadSlot {
+  uint64_t serial;
+  Instance::ThreadView* view;
+};
+thread_local ThreadSlot t_slot{0, nullptr};
+
+}  // namespace
+namespace {
+
 void log_from_policy(policy::Level level, const std::string& message) {
   switch (level) {
     case policy::Level::error:
@@ -55,7 +68,8 @@ std::vector<std::string> list_names(const policy::Config& config) {
 
 }  // namespace
 
-Instance::Instance(module_env* env, int id) : env_(env), id_(id), engine_(&log_from_policy) {
+Instance::Instance(module_env* env, int id)
+    : env_(env), id_(id), engine_(&log_from_policy), serial_(++g_instance_serial) {
   policy::Config config = policy::load_config_from_environment();
   counters_ = std::make_unique<telemetry::Counters>(list_names(config));
   if (config.hit_log) {
@@ -135,15 +149,19 @@ void Instance::purge_after_swap(const policy::Snapshot* old, const policy::Snaps
     if (walk / kEntriesPerLookup < msg_cache_count(env_))
       changes = policy::ChangeSet::between(*old, now, kMaxChangedNames);
   }
-  const PurgeResult result =
-      purge_msg_cache(env_, changes ? &*changes : nullptr, [&](std::span<const uint8_t> name) {
+  const PurgeResult result = purge_msg_cache(
+      env_, changes ? &*changes : nullptr,
+      [&](std::span<const uint8_t> name) {
         if (old == nullptr)
           return now.may_intercept(name, at);
         // Real answers for names now blocked, and cached blocked answers for
         // names now decided differently (see CacheConfig::blocked_answers).
         return policy::newly_blocked(*old, now, name, at) ||
                policy::decision_changed(*old, at, now, at, name);
-      });
+      },
+      // The next generation's tag was last given 64 generations ago: no cached
+      // answer may still carry it when that generation is published.
+      token_tag(now.generation() + 1));
   const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - started);
   const int64_t cpu = thread_cpu_us() - cpu_started;
@@ -211,6 +229,39 @@ void Instance::log_summary() const {
     }
     log_info("pangea: list %s: %llu hit(s)%s", snap.lists[l].c_str(),
              static_cast<unsigned long long>(total), line.c_str());
+  }
+}
+
+std::shared_ptr<AnswerRecords> Instance::answer_records(
+    const std::shared_ptr<const policy::Snapshot>& snapshot) {
+  if (!snapshot)
+    return nullptr;
+  std::lock_guard lock(records_mutex_);
+  if (records_ && records_->generation() == snapshot->generation())
+    return records_;
+  if (records_ && records_->generation() > snapshot->generation())
+    return nullptr;
+  records_ = std::make_shared<AnswerRecords>(snapshot);
+  return records_;
+}
+
+Instance::ThreadView* Instance::thread_view() noexcept {
+  try {
+    ThreadView* view = t_slot.serial == serial_ ? t_slot.view : nullptr;
+    if (view == nullptr) {
+      std::lock_guard lock(records_mutex_);
+      thread_views_.push_back(std::make_unique<ThreadView>());
+      view = thread_views_.back().get();
+      t_slot = ThreadSlot{serial_, view};
+    }
+    if (view->generation != engine_.generation() || !view->snapshot) {
+      view->snapshot = engine_.snapshot();
+      view->generation = view->snapshot ? view->snapshot->generation() : 0;
+      view->records = answer_records(view->snapshot);
+    }
+    return view;
+  } catch (...) {
+    return nullptr;
   }
 }
 

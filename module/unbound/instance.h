@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "answer_records.h"
 #include "pangea/policy/engine.h"
 #include "pangea/telemetry/counters.h"
 #include "pangea/telemetry/hit_log.h"
@@ -34,6 +35,22 @@ class Instance {
   // CacheConfig::blocked_answers, fixed for the instance's life.
   bool cache_blocked_answers() const { return cache_blocked_answers_; }
 
+  // The answer records (answer_records.h) of `snapshot`'s generation, created
+  // on first use; null for a generation older than the newest one seen.
+  std::shared_ptr<AnswerRecords> answer_records(
+      const std::shared_ptr<const policy::Snapshot>& snapshot);
+
+  // What the calling worker thread last saw: the current snapshot and its
+  // answer records, taken again only when the generation changed, so a cache
+  // hit takes no lock and copies no shared_ptr. Owned by the instance; valid
+  // until it is destroyed. Null only when out of memory.
+  struct ThreadView {
+    uint64_t generation = 0;
+    std::shared_ptr<const policy::Snapshot> snapshot;
+    std::shared_ptr<AnswerRecords> records;
+  };
+  ThreadView* thread_view() noexcept;
+
  private:
   void purge_after_swap(const policy::Snapshot* old, const policy::Snapshot& now);
   void stats_loop();
@@ -54,6 +71,12 @@ class Instance {
   bool stopping_ = false;
   std::thread stats_thread_;
   std::unique_ptr<WindowWatch> window_watch_;
+  // Tells this instance's thread views from those of an earlier instance in
+  // the same thread (Unbound's main thread survives a reload).
+  const uint64_t serial_;
+  std::mutex records_mutex_;  // guards the two below
+  std::shared_ptr<AnswerRecords> records_;
+  std::vector<std::unique_ptr<ThreadView>> thread_views_;
 };
 
 }  // namespace pangea::unbound

@@ -194,14 +194,20 @@ uint32_t cache_ttl(const Instance& instance, const policy::Decision& decision,
 
 // Answers with the sinkhole and, when cache_ttl allows, stores the answer (its
 // TTLs capped) so repeated queries are cache hits. False: region exhausted.
-bool answer_and_store(Instance& instance, module_qstate* qstate, const policy::Decision& decision,
+bool answer_and_store(Instance& instance, const std::shared_ptr<const policy::Snapshot>& snapshot,
+                      module_qstate* qstate, const policy::Decision& decision,
                       RenderedHole& rendered, const SinkholeSite& site, int64_t now) {
   const uint32_t ttl = cache_ttl(instance, decision, rendered, now);
   if (ttl > 0)
     rendered.hole.ttl = ttl;
   if (!answer_with_sinkhole(qstate, rendered.hole, site))
     return false;
-  if (ttl > 0 && !store_answer(qstate))
+  if (ttl == 0)
+    return true;
+  // The decision goes with the answer, so that a cache hit needs no lookup.
+  const std::shared_ptr<AnswerRecords> records = instance.answer_records(snapshot);
+  const uint32_t token = records != nullptr ? records->token_for(decision, now) : 0;
+  if (!store_answer(qstate, token))
     verbose(VERB_ALGO, "pangea: the message cache did not take a blocked answer");
   return true;
 }
@@ -253,7 +259,7 @@ bool enforce_on_query(Instance& instance, module_qstate* qstate, int id) {
       return true;
     }
   }
-  if (!answer_and_store(instance, qstate, decision, rendered, site, now)) {
+  if (!answer_and_store(instance, snapshot, qstate, decision, rendered, site, now)) {
     qstate->ext_state[id] = module_error;  // region exhausted: SERVFAIL
     return true;
   }
@@ -288,7 +294,7 @@ bool enforce_on_internal(Instance& instance, module_qstate* qstate, int id) {
     RenderedHole rendered = render_sinkhole(*snapshot, decision);
     if (cache_ttl(instance, decision, rendered, now) > 0) {
       const SinkholeSite site{qname, decision.labels, {}};
-      if (!answer_and_store(instance, qstate, decision, rendered, site, now)) {
+      if (!answer_and_store(instance, snapshot, qstate, decision, rendered, site, now)) {
         qstate->ext_state[id] = module_error;
       } else {
         finish(qstate, id);
