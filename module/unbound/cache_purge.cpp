@@ -23,7 +23,8 @@ struct CachedMessage {
   uint16_t qtype;
   uint16_t qclass;
   std::vector<Name> chain;
-  bool dropped = false;  // removed whatever the predicate says
+  bool ours = false;     // one of Pangea's answers
+  bool dropped = false;  // removed whatever the predicates say
 };
 
 // The CNAME target of an rrset's first record, as a span into its rdata.
@@ -63,22 +64,28 @@ bool visit_chain(reply_info* rep, Visit&& visit) {
   return false;
 }
 
-// The token tag of one of Pangea's answers (answer_records.h), if it is one.
-// Takes the first RRset's lock and skips it if replaced since the message was
-// cached, as visit_chain() does.
-std::optional<uint32_t> pangea_tag(const reply_info* rep) {
-  if (rep->rrset_count == 0)
-    return std::nullopt;
+// Whether a message is one of Pangea's answers (its first RRset carries
+// kPangeaRrsetBit), and its token's generation tag (answer_records.h), if it has
+// a token. Takes the first RRset's lock and skips it if replaced since the
+// message was cached, as visit_chain() does.
+struct Mark {
+  bool ours = false;
+  std::optional<uint32_t> tag;
+};
+Mark mark_of(const reply_info* rep) {
+  Mark mark;
+  if (rep == nullptr || rep->rrset_count == 0)
+    return mark;
   ub_packed_rrset_key* key = rep->ref[0].key;
   lock_rw_rdlock(&key->entry.lock);
-  std::optional<uint32_t> tag;
   if (rep->ref[0].id == key->id && (key->rk.flags & kPangeaRrsetBit) != 0) {
+    mark.ours = true;
     const uint32_t token = token_of_flags(key->rk.flags);
     if (token != 0)
-      tag = tag_of_token(token);
+      mark.tag = tag_of_token(token);
   }
   lock_rw_unlock(&key->entry.lock);
-  return tag;
+  return mark;
 }
 
 struct Walk {
@@ -96,7 +103,8 @@ void visit_entry(lruhash_entry* entry, void* arg) {
   auto* rep = static_cast<reply_info*>(entry->data);
   ++walk->walked;
   const std::span<const uint8_t> qname(key->key.qname, key->key.qname_len);
-  const bool dropped = walk->drop_tag && rep != nullptr && pangea_tag(rep) == walk->drop_tag;
+  const Mark mark = mark_of(rep);
+  const bool dropped = walk->drop_tag && mark.tag == walk->drop_tag;
   if (!dropped && walk->prefilter != nullptr && !walk->prefilter->may_affect(qname)) {
     // The question name is far from every change; its chain may not be.
     const bool near =
@@ -108,6 +116,7 @@ void visit_entry(lruhash_entry* entry, void* arg) {
       return;
   }
   CachedMessage& message = walk->candidates.emplace_back();
+  message.ours = mark.ours;
   message.dropped = dropped;
   message.hash = entry->hash;
   message.qname.assign(qname.begin(), qname.end());
@@ -169,8 +178,13 @@ void traverse_in_chunks(slabhash* cache, Walk& walk) {
   }
 }
 
-bool doomed(const CachedMessage& message, const CachePurgePredicate& must_purge) {
-  if (message.dropped || must_purge(message.qname))
+bool doomed(const CachedMessage& message, const CachePurgePredicate& must_purge,
+            const CachePurgePredicate& must_purge_ours) {
+  if (message.dropped)
+    return true;
+  if (message.ours)  // no CNAME chain: the question name decides
+    return must_purge_ours(message.qname);
+  if (must_purge(message.qname))
     return true;
   for (const Name& name : message.chain) {
     if (must_purge(name))
@@ -231,6 +245,7 @@ size_t purge_pangea_answers(module_env* env) {
 
 PurgeResult purge_msg_cache(module_env* env, const policy::ChangeSet* prefilter,
                             const CachePurgePredicate& must_purge,
+                            const CachePurgePredicate& must_purge_ours,
                             std::optional<uint32_t> drop_tag) {
   PurgeResult result;
   if (env == nullptr || env->msg_cache == nullptr)
@@ -248,7 +263,7 @@ PurgeResult purge_msg_cache(module_env* env, const policy::ChangeSet* prefilter,
   // generation is in force for all of them at once rather than one by one.
   std::vector<const CachedMessage*> doomed_messages;
   for (const auto& message : walk.candidates) {
-    if (doomed(message, must_purge))
+    if (doomed(message, must_purge, must_purge_ours))
       doomed_messages.push_back(&message);
   }
   for (const CachedMessage* message : doomed_messages) {

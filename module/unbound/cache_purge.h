@@ -43,10 +43,14 @@ struct PurgeResult {
 // which prefilter->may_affect() is true of one of those names are decided; it
 // must be a superset of `must_purge`. Call with no cache lock held (from init,
 // operate or the module's reload thread).
-// With `drop_tag`, also removes every one of Pangea's answers whose token has
-// that generation tag (answer_records.h), whatever its name.
+// Pangea's own cached answers (cached_answer.h) are decided with
+// `must_purge_ours` instead, on their question name (they have no chain): a real
+// answer goes when its name is newly blocked, a blocked one when its decision
+// changed. With `drop_tag`, every one of Pangea's answers whose token has that
+// generation tag (answer_records.h) is removed too, whatever its name.
 PurgeResult purge_msg_cache(module_env* env, const policy::ChangeSet* prefilter,
                             const CachePurgePredicate& must_purge,
+                            const CachePurgePredicate& must_purge_ours,
                             std::optional<uint32_t> drop_tag = std::nullopt);
 
 // Messages in the message cache now (an estimate: the count moves under us).

@@ -149,19 +149,23 @@ void Instance::purge_after_swap(const policy::Snapshot* old, const policy::Snaps
     if (walk / kEntriesPerLookup < msg_cache_count(env_))
       changes = policy::ChangeSet::between(*old, now, kMaxChangedNames);
   }
-  const PurgeResult result = purge_msg_cache(
-      env_, changes ? &*changes : nullptr,
-      [&](std::span<const uint8_t> name) {
-        if (old == nullptr)
-          return now.may_intercept(name, at);
-        // Real answers for names now blocked, and cached blocked answers for
-        // names now decided differently (see CacheConfig::blocked_answers).
-        return policy::newly_blocked(*old, now, name, at) ||
-               policy::decision_changed(*old, at, now, at, name);
-      },
-      // The next generation's tag was last given 64 generations ago: no cached
-      // answer may still carry it when that generation is published.
-      token_tag(now.generation() + 1));
+  // Real answers go when their name is newly blocked. Pangea's own (see
+  // CacheConfig::blocked_answers) also when their name is now decided
+  // differently. (A real answer is never cached for a name the old generation
+  // blocked for everyone, so decision_changed() would only cost it a lookup.)
+  const auto newly_blocked = [&](std::span<const uint8_t> name) {
+    return old != nullptr ? policy::newly_blocked(*old, now, name, at)
+                          : now.may_intercept(name, at);
+  };
+  const auto ours_changed = [&](std::span<const uint8_t> name) {
+    return newly_blocked(name) ||
+           (old != nullptr && policy::decision_changed(*old, at, now, at, name));
+  };
+  const PurgeResult result =
+      purge_msg_cache(env_, changes ? &*changes : nullptr, newly_blocked, ours_changed,
+                      // The next generation's tag was last given 64 generations ago: no cached
+                      // answer may still carry it when that generation is published.
+                      token_tag(now.generation() + 1));
   const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - started);
   const int64_t cpu = thread_cpu_us() - cpu_started;

@@ -63,11 +63,15 @@ void WindowWatch::run() {
       const int64_t before = *boundary - 1;
       const std::optional<policy::ChangeSet> changes =
           policy::ChangeSet::over_time(*snapshot, before, now, kMaxChangedNames);
+      const auto newly_blocked = [&](std::span<const uint8_t> name) {
+        return policy::newly_blocked(*snapshot, before, *snapshot, now, name);
+      };
+      const auto ours_changed = [&](std::span<const uint8_t> name) {
+        return newly_blocked(name) ||
+               policy::decision_changed(*snapshot, before, *snapshot, now, name);
+      };
       const PurgeResult result =
-          purge_msg_cache(env_, changes ? &*changes : nullptr, [&](std::span<const uint8_t> name) {
-            return policy::newly_blocked(*snapshot, before, *snapshot, now, name) ||
-                   policy::decision_changed(*snapshot, before, *snapshot, now, name);
-          });
+          purge_msg_cache(env_, changes ? &*changes : nullptr, newly_blocked, ours_changed);
       log_info("pangea: validity windows changed at %lld: removed %zu cached answer(s)",
                static_cast<long long>(*boundary), result.removed);
     } catch (const std::exception& e) {
