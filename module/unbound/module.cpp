@@ -440,6 +440,10 @@ __attribute__((visibility("default"))) void operate(module_qstate* qstate, modul
       return;
     }
     if (event == module_event_new || event == module_event_pass) {
+      // Lets go of a thread view's older generation (its snapshot and mapped
+      // lists) on a worker that sees no cached blocked answer after a swap.
+      if (event == module_event_new && instance->cache_blocked_answers())
+        (void)instance->thread_view();
       if (!enforce_on_query(*instance, qstate, id))
         qstate->ext_state[id] = module_wait_module;
       return;
