@@ -28,6 +28,8 @@ class Instance {
   Instance& operator=(const Instance&) = delete;
 
   std::shared_ptr<const policy::Snapshot> snapshot() const noexcept { return engine_.snapshot(); }
+  // The current snapshot's generation: one atomic load, no snapshot copy.
+  uint64_t generation() const noexcept { return engine_.generation(); }
   telemetry::Counters& counters() { return *counters_; }
   telemetry::HitLog* hit_log() { return hit_log_.get(); }
   bool hit_log_to_resolver_log() const { return hit_log_to_resolver_log_; }

@@ -28,11 +28,22 @@
 namespace pangea::unbound {
 namespace {
 
-// Per-query state in qstate->minfo[id], allocated in qstate->region. Only the
-// cname action needs one: it waits for the landing name's subquery.
-struct PendingLanding {
-  dns_msg* answer = nullptr;  // the CNAME, then the landing name's records
+// Per-query state in qstate->minfo[id], allocated in qstate->region: the list
+// generation a query was passed on under (see enforce_after_swap) and, for the
+// cname action, the answer waiting for the landing name's subquery.
+struct QueryState {
+  uint64_t generation = 0;
+  dns_msg* landing = nullptr;  // the CNAME, then the landing name's records
 };
+
+QueryState* query_state(module_qstate* qstate, int id) {
+  auto* state = static_cast<QueryState*>(qstate->minfo[id]);
+  if (state == nullptr) {
+    state = static_cast<QueryState*>(regional_alloc_zero(qstate->region, sizeof(QueryState)));
+    qstate->minfo[id] = state;
+  }
+  return state;
+}
 
 Instance* instance_of(module_env* env, int id) {
   auto* dynlib = static_cast<dynlibmod_env*>(env->modinfo[id]);
@@ -247,14 +258,12 @@ bool enforce_on_query(Instance& instance, module_qstate* qstate, int id) {
   RenderedHole rendered = render_sinkhole(*snapshot, decision);
   const SinkholeSite site{qname, decision.labels, {}};
   if (rendered.hole.kind == SinkholeKind::cname) {
-    auto* pending =
-        static_cast<PendingLanding*>(regional_alloc_zero(qstate->region, sizeof(PendingLanding)));
-    if (pending != nullptr && answer_with_sinkhole(qstate, rendered.hole, site) &&
+    QueryState* state = query_state(qstate, id);
+    if (state != nullptr && answer_with_sinkhole(qstate, rendered.hole, site) &&
         start_landing(qstate, rendered.hole)) {
       // The CNAME answer is complete; keep it until the landing name resolves.
-      pending->answer = qstate->return_msg;
+      state->landing = qstate->return_msg;
       qstate->return_msg = nullptr;
-      qstate->minfo[id] = pending;
       qstate->ext_state[id] = module_wait_subquery;
       return true;
     }
@@ -305,6 +314,37 @@ bool enforce_on_internal(Instance& instance, module_qstate* qstate, int id) {
   qstate->no_cache_lookup = 1;
   qstate->no_cache_store = 1;
   return false;
+}
+
+// A client query passed on under an older list generation has been resolved:
+// the iterator stored the real answer, maybe after the swap's cache purge ran,
+// and would serve it for its whole TTL. Decides the name again under the
+// current lists; when they intercept it (or decide it per client) the stored
+// answer goes, and an intercepted name is answered with its sinkhole (no
+// landing subquery at this point: a cname action answers NXDOMAIN, as on a
+// chain). Returns true when it answered.
+bool enforce_after_swap(Instance& instance, module_qstate* qstate, int id) {
+  const auto snapshot = instance.snapshot();
+  if (!snapshot)
+    return false;
+  const std::span<const uint8_t> qname{qstate->qinfo.qname, qstate->qinfo.qname_len};
+  const policy::Client client = client_of(qstate);
+  const policy::Decision decision =
+      snapshot->decide(qname, qstate->qinfo.qtype, client, snapshot->now());
+  if (decision.failed)
+    return false;
+  if (decision.client_dependent || decision.intercepts())
+    purge_name(qstate->env, qname, qstate->qinfo.qtype, qstate->qinfo.qclass);
+  if (!decision.intercepts() || decision.list == nullptr)
+    return false;
+  report_hit(instance, qstate->qinfo, client, decision, qname, HitVia::query_name);
+  RenderedHole rendered = render_sinkhole(*snapshot, decision);
+  if (rendered.hole.kind == SinkholeKind::cname)
+    rendered.hole.kind = SinkholeKind::nxdomain;
+  const SinkholeSite site{qname, decision.labels, {}};
+  if (!answer_with_sinkhole(qstate, rendered.hole, site))
+    qstate->ext_state[id] = module_error;
+  return true;
 }
 
 // Removes the cached answers of the query name and of a chain target.
@@ -418,10 +458,10 @@ __attribute__((visibility("default"))) void operate(module_qstate* qstate, modul
   using namespace pangea::unbound;
   try {
     Instance* instance = instance_of(qstate->env, id);
-    auto* pending = static_cast<PendingLanding*>(qstate->minfo[id]);
-    if (pending != nullptr && event == module_event_pass) {
+    auto* state = static_cast<QueryState*>(qstate->minfo[id]);
+    if (state != nullptr && state->landing != nullptr && event == module_event_pass) {
       // The landing subquery is done (inform_super filled the answer).
-      qstate->return_msg = pending->answer;
+      qstate->return_msg = state->landing;
       qstate->return_rcode = LDNS_RCODE_NOERROR;
       qstate->ext_state[id] = module_finished;
       return;
@@ -444,12 +484,21 @@ __attribute__((visibility("default"))) void operate(module_qstate* qstate, modul
       // lists) on a worker that sees no cached blocked answer after a swap.
       if (event == module_event_new && instance->cache_blocked_answers())
         (void)instance->thread_view();
-      if (!enforce_on_query(*instance, qstate, id))
+      // Read before deciding: a swap in between only makes moddone decide again.
+      const uint64_t generation = instance->generation();
+      if (!enforce_on_query(*instance, qstate, id)) {
+        if (QueryState* passed = query_state(qstate, id))
+          passed->generation = generation;
         qstate->ext_state[id] = module_wait_module;
+      }
       return;
     }
     if (event == module_event_moddone) {
       qstate->ext_state[id] = module_finished;
+      if (state != nullptr && state->generation != instance->generation() &&
+          enforce_after_swap(*instance, qstate, id)) {
+        return;
+      }
       enforce_on_chain(*instance, qstate, id);
       return;
     }
@@ -464,10 +513,10 @@ __attribute__((visibility("default"))) void inform_super(module_qstate* qstate, 
                                                          module_qstate* super) noexcept {
   using namespace pangea::unbound;
   try {
-    auto* pending = static_cast<PendingLanding*>(super->minfo[id]);
-    if (pending == nullptr || pending->answer == nullptr)
+    auto* state = static_cast<QueryState*>(super->minfo[id]);
+    if (state == nullptr || state->landing == nullptr)
       return;
-    append_landing(super, pending->answer, qstate);
+    append_landing(super, state->landing, qstate);
   } catch (...) {
     log_exception("inform_super (answering with the CNAME alone)");
   }

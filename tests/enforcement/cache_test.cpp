@@ -2,10 +2,13 @@
 // pass-through equality with a resolver that has no module.
 
 #include <algorithm>
+#include <future>
 #include <thread>
 
 #include <catch2/catch.hpp>
 
+#include "harness/free_port.h"
+#include "harness/held_relay.h"
 #include "harness/log_file.h"
 #include "harness/test_resolver.h"
 #include "list_files.h"
@@ -134,6 +137,38 @@ TEST_CASE("a cached CNAME chain into a newly listed name is blocked after the sw
   INFO(after);
   CHECK(after.rcode == "NXDOMAIN");
   CHECK(after.answer_rdata("CNAME") == Strings{"shop.pharma-test.example."});
+}
+
+// The query is decided under the old list, its upstream reply held until the
+// new list (which lists the name) is in force: the purge after the swap ran
+// before the iterator stored the real answer.
+TEST_CASE("a name listed while its resolution is in flight is not served from cache after it",
+          "[enforce][cache][in-flight]") {
+  ResolverOptions options = watched_list({block("unrelated.example")});
+  options.nsd_port = pick_free_port();
+  HeldRelay relay(options.nsd_port, std::chrono::milliseconds(4000));
+  // Unbound must wait out the hold instead of retrying (and dropping the late reply).
+  options.server_options.push_back("infra-cache-min-rtt: 6000");
+  options.extra_config = "stub-zone:\n  name: \"multi.test.\"\n  stub-addr: 127.0.0.1@" +
+                         std::to_string(relay.port()) + "\n";
+  TestResolver r(options);
+  QueryOptions patient;
+  patient.timeout = std::chrono::milliseconds(8000);
+  auto in_flight = std::async(std::launch::async, [client = r.client(), patient] {
+    return client.query("multi.test", "A", patient);
+  });
+  REQUIRE(relay.wait_for_query(std::chrono::milliseconds(4000)));
+  swap_list(r, {block("unrelated.example"), block("multi.test")}, 2);
+  relay.release();
+
+  // Decided before the swap, answered after it: the new list decides.
+  const Response first = in_flight.get();
+  INFO(first);
+  CHECK(first.rcode == "NXDOMAIN");
+  const Response again = r.query("multi.test", "A");
+  INFO(again);
+  CHECK(again.rcode == "NXDOMAIN");
+  CHECK(relay.queries() == 1);
 }
 
 TEST_CASE("names not listed get exactly the answers of a resolver without the module",
