@@ -10,8 +10,10 @@
 
 #include "unbound_api.h"
 
+#include <cstdint>
 #include <exception>
 #include <new>
+#include <type_traits>
 
 #include "answer.h"
 #include "cache_purge.h"
@@ -28,18 +30,33 @@
 namespace pangea::unbound {
 namespace {
 
-// Per-query state in qstate->minfo[id], allocated in qstate->region: the list
-// generation a query was passed on under (see enforce_after_swap) and, for the
-// cname action, the answer waiting for the landing name's subquery.
-struct QueryState {
+// Under which lists a query was decided and passed on: the decision holds for
+// that generation until its next validity-window transition (see
+// enforce_after_change).
+struct PassedOn {
+  bool passed = false;
   uint64_t generation = 0;
-  dns_msg* landing = nullptr;  // the CNAME, then the landing name's records
+  int64_t valid_until = INT64_MAX;  // UTC seconds; INT64_MAX: no transition ahead
 };
 
+// Per-query state in qstate->minfo[id], allocated in qstate->region: how a
+// query was passed on and, for the cname action, the answer waiting for the
+// landing name's subquery.
+struct QueryState {
+  PassedOn passed;
+  dns_msg* landing = nullptr;  // the CNAME, then the landing name's records
+};
+static_assert(std::is_trivially_destructible_v<QueryState>);
+
+// The query's state, created on first use; null when the region is exhausted.
+// The region frees it with the query (QueryState is trivially destructible).
 QueryState* query_state(module_qstate* qstate, int id) {
   auto* state = static_cast<QueryState*>(qstate->minfo[id]);
   if (state == nullptr) {
-    state = static_cast<QueryState*>(regional_alloc_zero(qstate->region, sizeof(QueryState)));
+    void* memory = regional_alloc(qstate->region, sizeof(QueryState));
+    if (memory == nullptr)
+      return nullptr;
+    state = new (memory) QueryState();
     qstate->minfo[id] = state;
   }
   return state;
@@ -225,7 +242,7 @@ bool answer_and_store(Instance& instance, const std::shared_ptr<const policy::Sn
 
 // Decides and answers a new client query. Returns true when the module
 // answered; false to pass the query on.
-bool enforce_on_query(Instance& instance, module_qstate* qstate, int id) {
+bool enforce_on_query(Instance& instance, module_qstate* qstate, int id, PassedOn& passed) {
   const auto snapshot = instance.snapshot();
   if (!snapshot)
     return false;
@@ -240,6 +257,7 @@ bool enforce_on_query(Instance& instance, module_qstate* qstate, int id) {
   const policy::Client client = client_of(qstate);
   const int64_t now = snapshot->now();
   const policy::Decision decision = snapshot->decide(qname, qstate->qinfo.qtype, client, now);
+  passed = {true, snapshot->generation(), snapshot->next_transition(now).value_or(INT64_MAX)};
   // An answer that depends on who asked must never be served to someone else
   // from the shared cache.
   if (decision.client_dependent)
@@ -316,21 +334,29 @@ bool enforce_on_internal(Instance& instance, module_qstate* qstate, int id) {
   return false;
 }
 
-// A client query passed on under an older list generation has been resolved:
-// the iterator stored the real answer, maybe after the swap's cache purge ran,
-// and would serve it for its whole TTL. Decides the name again under the
-// current lists; when they intercept it (or decide it per client) the stored
-// answer goes, and an intercepted name is answered with its sinkhole (no
-// landing subquery at this point: a cname action answers NXDOMAIN, as on a
-// chain). Returns true when it answered.
-bool enforce_after_swap(Instance& instance, module_qstate* qstate, int id) {
+// A client query passed on under lists no longer in force (another generation,
+// or a validity window turned since) has been resolved: the iterator stored the
+// real answer, maybe after the cache purge of that change ran, and would serve
+// it for its whole TTL. Decides the name again under the current lists; when they intercept it (or
+// decide it per client) the stored answer goes, and an intercepted name is answered with its
+// sinkhole (no landing subquery at this point: a cname action answers NXDOMAIN, as on a chain).
+// Returns true when it answered.
+bool enforce_after_change(Instance& instance, module_qstate* qstate, int id,
+                          const PassedOn& passed) {
+  if (!passed.passed)
+    return false;
+  // The common case costs one atomic load: same generation, no window ahead.
+  if (passed.generation == instance.generation() && passed.valid_until == INT64_MAX)
+    return false;
   const auto snapshot = instance.snapshot();
   if (!snapshot)
     return false;
+  const int64_t now = snapshot->now();
+  if (passed.generation == snapshot->generation() && now < passed.valid_until)
+    return false;
   const std::span<const uint8_t> qname{qstate->qinfo.qname, qstate->qinfo.qname_len};
   const policy::Client client = client_of(qstate);
-  const policy::Decision decision =
-      snapshot->decide(qname, qstate->qinfo.qtype, client, snapshot->now());
+  const policy::Decision decision = snapshot->decide(qname, qstate->qinfo.qtype, client, now);
   if (decision.failed)
     return false;
   if (decision.client_dependent || decision.intercepts())
@@ -484,21 +510,18 @@ __attribute__((visibility("default"))) void operate(module_qstate* qstate, modul
       // lists) on a worker that sees no cached blocked answer after a swap.
       if (event == module_event_new && instance->cache_blocked_answers())
         (void)instance->thread_view();
-      // Read before deciding: a swap in between only makes moddone decide again.
-      const uint64_t generation = instance->generation();
-      if (!enforce_on_query(*instance, qstate, id)) {
-        if (QueryState* passed = query_state(qstate, id))
-          passed->generation = generation;
+      PassedOn passed;
+      if (!enforce_on_query(*instance, qstate, id, passed)) {
+        if (QueryState* passing = query_state(qstate, id))
+          passing->passed = passed;
         qstate->ext_state[id] = module_wait_module;
       }
       return;
     }
     if (event == module_event_moddone) {
       qstate->ext_state[id] = module_finished;
-      if (state != nullptr && state->generation != instance->generation() &&
-          enforce_after_swap(*instance, qstate, id)) {
+      if (state != nullptr && enforce_after_change(*instance, qstate, id, state->passed))
         return;
-      }
       enforce_on_chain(*instance, qstate, id);
       return;
     }

@@ -2,6 +2,7 @@
 // pass-through equality with a resolver that has no module.
 
 #include <algorithm>
+#include <ctime>
 #include <future>
 #include <thread>
 
@@ -139,6 +140,25 @@ TEST_CASE("a cached CNAME chain into a newly listed name is blocked after the sw
   CHECK(after.answer_rdata("CNAME") == Strings{"shop.pharma-test.example."});
 }
 
+// Sends queries for multi.test. through `relay`, which holds nsd's replies
+// (options.nsd_port must be the relay's upstream).
+void route_through(ResolverOptions& options, const HeldRelay& relay) {
+  // Unbound must wait out the hold instead of retrying (and dropping the late
+  // reply), and still answer a client that waited that long.
+  options.server_options.push_back("infra-cache-min-rtt: 8000");
+  options.server_options.push_back("discard-timeout: 10000");
+  options.extra_config += "stub-zone:\n  name: \"multi.test.\"\n  stub-addr: 127.0.0.1@" +
+                          std::to_string(relay.port()) + "\n";
+}
+
+std::future<Response> query_in_flight(const TestResolver& r, const std::string& name) {
+  QueryOptions patient;
+  patient.timeout = std::chrono::milliseconds(10000);
+  return std::async(std::launch::async, [client = r.client(), name, patient] {
+    return client.query(name, "A", patient);
+  });
+}
+
 // The query is decided under the old list, its upstream reply held until the
 // new list (which lists the name) is in force: the purge after the swap ran
 // before the iterator stored the real answer.
@@ -146,17 +166,10 @@ TEST_CASE("a name listed while its resolution is in flight is not served from ca
           "[enforce][cache][in-flight]") {
   ResolverOptions options = watched_list({block("unrelated.example")});
   options.nsd_port = pick_free_port();
-  HeldRelay relay(options.nsd_port, std::chrono::milliseconds(4000));
-  // Unbound must wait out the hold instead of retrying (and dropping the late reply).
-  options.server_options.push_back("infra-cache-min-rtt: 6000");
-  options.extra_config = "stub-zone:\n  name: \"multi.test.\"\n  stub-addr: 127.0.0.1@" +
-                         std::to_string(relay.port()) + "\n";
+  HeldRelay relay(options.nsd_port, std::chrono::milliseconds(5000));
+  route_through(options, relay);
   TestResolver r(options);
-  QueryOptions patient;
-  patient.timeout = std::chrono::milliseconds(8000);
-  auto in_flight = std::async(std::launch::async, [client = r.client(), patient] {
-    return client.query("multi.test", "A", patient);
-  });
+  auto in_flight = query_in_flight(r, "multi.test");
   REQUIRE(relay.wait_for_query(std::chrono::milliseconds(4000)));
   swap_list(r, {block("unrelated.example"), block("multi.test")}, 2);
   relay.release();
@@ -169,6 +182,34 @@ TEST_CASE("a name listed while its resolution is in flight is not served from ca
   INFO(again);
   CHECK(again.rcode == "NXDOMAIN");
   CHECK(relay.queries() == 1);
+}
+
+// The same with no swap: the entry's not_before passes while the reply is held
+// (the module's clock set ~2 s before it).
+TEST_CASE("a name whose entry turns valid while its resolution is in flight is then blocked",
+          "[enforce][cache][in-flight][validity]") {
+  constexpr int64_t kDecember2026 = 1764547200;  // 2026-12-01T00:00:00Z
+  pangea::trie::Entry midnight = block("multi.test");
+  midnight.meta.not_before = kDecember2026;
+  ResolverOptions options = watched_list({midnight});
+  const int64_t offset = kDecember2026 - static_cast<int64_t>(std::time(nullptr)) - 2;
+  options.environment["PANGEA_FAKE_NOW"] = (offset >= 0 ? "+" : "") + std::to_string(offset);
+  options.nsd_port = pick_free_port();
+  HeldRelay relay(options.nsd_port, std::chrono::milliseconds(5000));
+  route_through(options, relay);
+  TestResolver r(options);
+  const size_t from = r.log_size();
+  auto in_flight = query_in_flight(r, "multi.test");
+  REQUIRE(relay.wait_for_query(std::chrono::milliseconds(4000)));
+  REQUIRE(r.wait_for_log("validity windows changed", std::chrono::milliseconds(5000), from));
+  relay.release();
+
+  const Response first = in_flight.get();
+  INFO(first);
+  CHECK(first.rcode == "NXDOMAIN");
+  const Response again = r.query("multi.test", "A");
+  INFO(again);
+  CHECK(again.rcode == "NXDOMAIN");
 }
 
 TEST_CASE("names not listed get exactly the answers of a resolver without the module",
