@@ -13,6 +13,7 @@
 
 #include "harness/log_file.h"
 #include "harness/test_resolver.h"
+#include "delegation_zones.h"
 #include "list_files.h"
 
 using namespace pangea::integration;
@@ -397,18 +398,7 @@ std::string resolve_through_listed_ns_host(const std::string& cache_config) {
   options.pangea_config =
       config_with("{ name: fr, file: fr.pbl, action: nxdomain, ttl: 60 }", cache_config);
   options.verbosity = 3;  // the iterator's target lookups
-  options.extra_zones = {
-      {"hosting.test.",
-       "$TTL 3600\n"
-       "@    SOA ns.test. hostmaster.test. 1 3600 900 604800 300\n"
-       "@    NS  ns.test.\n"
-       "site NS  ns1.leaky.test.\n"},
-      {"leaky.test.",
-       "$TTL 3600\n"
-       "@    SOA ns.test. hostmaster.test. 1 3600 900 604800 300\n"
-       "@    NS  ns.test.\n"
-       "ns1  A   127.0.0.1\n"},
-  };
+  options.extra_zones = glueless_delegation_zones();
   TestResolver r(options);
   REQUIRE(r.query("ns1.leaky.test", "A").rcode == "NXDOMAIN");
   REQUIRE(r.query("ns1.leaky.test", "A").rcode == "NXDOMAIN");
