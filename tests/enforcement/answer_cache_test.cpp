@@ -80,14 +80,6 @@ std::string hit_log_with(const TestResolver& r, const std::string& needle, size_
   return hits;
 }
 
-void swap_list(TestResolver& r, const std::vector<pangea::trie::Entry>& entries, uint64_t serial) {
-  const size_t from = r.log_size();
-  replace_list(r.path("fr.pbl"), entries, serial);
-  INFO(r.log_tail());
-  REQUIRE(r.wait_for_log("generation " + std::to_string(serial) + " in force",
-                         std::chrono::milliseconds(5000), from));
-}
-
 // The same answer, but for the TTLs (a cache hit counts them down).
 void check_same_answer(const Response& cached, const Response& first) {
   auto without_ttl = [](std::vector<Record> records) {

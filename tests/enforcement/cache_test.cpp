@@ -35,16 +35,6 @@ ResolverOptions watched_list(const std::vector<pangea::trie::Entry>& entries,
   return options;
 }
 
-// Replaces the list file and waits (bounded) until the module put the new
-// generation in force, cache purge included. Generation 1 is the start.
-void swap_list(TestResolver& r, const std::vector<pangea::trie::Entry>& entries, uint64_t serial) {
-  const size_t from = r.log_size();
-  replace_list(r.path("fr.pbl"), entries, serial);
-  INFO(r.log_tail());
-  REQUIRE(r.wait_for_log("generation " + std::to_string(serial) + " in force",
-                         std::chrono::milliseconds(5000), from));
-}
-
 std::string hit_log(const TestResolver& r) {
   std::string hits;
   for (int i = 0; i < 100 && hits.find('\n') == std::string::npos; ++i) {

@@ -1,7 +1,11 @@
 #include "list_files.h"
 
+#include <chrono>
 #include <fstream>
 #include <stdexcept>
+#include <string>
+
+#include <catch2/catch.hpp>
 
 #include "pangea/trie/builder.h"
 
@@ -53,6 +57,14 @@ void replace_list(const std::filesystem::path& path, const std::vector<trie::Ent
       throw std::runtime_error("cannot write " + tmp);
   }
   std::filesystem::rename(tmp, path);
+}
+
+void swap_list(TestResolver& r, const std::vector<trie::Entry>& entries, uint64_t serial) {
+  const size_t from = r.log_size();
+  replace_list(r.path("fr.pbl"), entries, serial);
+  INFO(r.log_tail());
+  REQUIRE(r.wait_for_log("generation " + std::to_string(serial) + " in force",
+                         std::chrono::milliseconds(5000), from));
 }
 
 }  // namespace pangea::integration

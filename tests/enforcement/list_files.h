@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/test_resolver.h"
 #include "pangea/trie/entry.h"
 
 namespace pangea::integration {
@@ -25,5 +26,10 @@ std::string compile_list(const std::vector<trie::Entry>& entries, uint64_t seria
 // Replaces `path` atomically with a list of `entries` (temp file + rename).
 void replace_list(const std::filesystem::path& path, const std::vector<trie::Entry>& entries,
                   uint64_t serial);
+
+// Replaces the resolver's <test dir>/fr.pbl with `entries` and waits (bounded,
+// a Catch2 REQUIRE) until the module put generation `serial` in force, cache
+// purge included. Generation 1 is the start.
+void swap_list(TestResolver& r, const std::vector<trie::Entry>& entries, uint64_t serial);
 
 }  // namespace pangea::integration
