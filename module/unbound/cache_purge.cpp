@@ -138,11 +138,11 @@ void visit_entry(lruhash_entry* entry, void* arg) {
 // hold lasts well under a millisecond.
 constexpr size_t kBinsPerHold = 256;
 
-// Visits every entry as lruhash_traverse() does (table, bin and entry locks;
-// the entry read-locked), but releases the table lock every kBinsPerHold bins.
-// A table that grew meanwhile (new bin array) is walked again from its first
-// bin: a message visited twice is decided twice, which is harmless.
-void traverse_in_chunks(slabhash* cache, Walk& walk) {
+// Calls visit(entry, arg) for every entry as slabhash_traverse() does (table,
+// bin and entry locks; the entry read-locked), but releases the table lock
+// every kBinsPerHold bins. A table that grew meanwhile (new bin array) is walked
+// again from its first bin: visit must tolerate seeing an entry twice.
+void traverse_in_chunks(slabhash* cache, void (*visit)(lruhash_entry*, void*), void* arg) {
   for (size_t t = 0; t < cache->size; ++t) {
     lruhash* table = cache->array[t];
     const lruhash_bin* bins = nullptr;
@@ -160,7 +160,7 @@ void traverse_in_chunks(slabhash* cache, Walk& walk) {
         lock_quick_lock(&table->array[i].lock);
         for (lruhash_entry* e = table->array[i].overflow_list; e != nullptr; e = e->overflow_next) {
           lock_rw_rdlock(&e->lock);
-          visit_entry(e, &walk);
+          visit(e, arg);
           lock_rw_unlock(&e->lock);
         }
         lock_quick_unlock(&table->array[i].lock);
@@ -231,7 +231,7 @@ size_t purge_pangea_answers(module_env* env) {
   if (env == nullptr || env->msg_cache == nullptr)
     return 0;
   std::vector<StoredAnswer> answers;
-  slabhash_traverse(env->msg_cache, 0, &copy_pangea_entry, &answers);
+  traverse_in_chunks(env->msg_cache, &copy_pangea_entry, &answers);
   for (const StoredAnswer& answer : answers) {
     query_info key{};
     key.qname = const_cast<uint8_t*>(answer.qname.data());
@@ -255,7 +255,7 @@ PurgeResult purge_msg_cache(module_env* env, const policy::ChangeSet* prefilter,
   // few microseconds per message: two policy lookups). Deciding inside the
   // walk stalled every worker whose lookup hashed to the slab being walked.
   Walk walk{drop_tag, prefilter, {}, 0};
-  traverse_in_chunks(env->msg_cache, walk);
+  traverse_in_chunks(env->msg_cache, &visit_entry, &walk);
   result.walked = walk.walked;
   result.candidates = walk.candidates.size();
   // Decide every message first and remove them all afterwards, in one short
