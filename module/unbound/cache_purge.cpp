@@ -89,6 +89,7 @@ Mark mark_of(const reply_info* rep) {
 }
 
 struct Walk {
+  bool find_ours;  // Pangea's answers may be in the cache: mark them
   std::optional<uint32_t> drop_tag;
   const policy::ChangeSet* prefilter;
   std::vector<CachedMessage> candidates;
@@ -103,7 +104,7 @@ void visit_entry(lruhash_entry* entry, void* arg) {
   auto* rep = static_cast<reply_info*>(entry->data);
   ++walk->walked;
   const std::span<const uint8_t> qname(key->key.qname, key->key.qname_len);
-  const Mark mark = mark_of(rep);
+  const Mark mark = walk->find_ours ? mark_of(rep) : Mark{};
   const bool dropped = walk->drop_tag && mark.tag == walk->drop_tag;
   if (!dropped && walk->prefilter != nullptr && !walk->prefilter->may_affect(qname)) {
     // The question name is far from every change; its chain may not be.
@@ -179,11 +180,11 @@ void traverse_in_chunks(slabhash* cache, void (*visit)(lruhash_entry*, void*), v
 }
 
 bool doomed(const CachedMessage& message, const CachePurgePredicate& must_purge,
-            const CachePurgePredicate& must_purge_ours) {
+            const CachePurgePredicate* must_purge_ours) {
   if (message.dropped)
     return true;
-  if (message.ours)  // no CNAME chain: the question name decides
-    return must_purge_ours(message.qname);
+  if (message.ours)  // no CNAME chain: the question name decides (marked only with the predicate)
+    return (*must_purge_ours)(message.qname);
   if (must_purge(message.qname))
     return true;
   for (const Name& name : message.chain) {
@@ -245,7 +246,7 @@ size_t purge_pangea_answers(module_env* env) {
 
 PurgeResult purge_msg_cache(module_env* env, const policy::ChangeSet* prefilter,
                             const CachePurgePredicate& must_purge,
-                            const CachePurgePredicate& must_purge_ours,
+                            const CachePurgePredicate* must_purge_ours,
                             std::optional<uint32_t> drop_tag) {
   PurgeResult result;
   if (env == nullptr || env->msg_cache == nullptr)
@@ -254,7 +255,7 @@ PurgeResult purge_msg_cache(module_env* env, const policy::ChangeSet* prefilter,
   // copies of the messages that pass it. Outside them: the exact decision (a
   // few microseconds per message: two policy lookups). Deciding inside the
   // walk stalled every worker whose lookup hashed to the slab being walked.
-  Walk walk{drop_tag, prefilter, {}, 0};
+  Walk walk{must_purge_ours != nullptr, drop_tag, prefilter, {}, 0};
   traverse_in_chunks(env->msg_cache, &visit_entry, &walk);
   result.walked = walk.walked;
   result.candidates = walk.candidates.size();

@@ -46,11 +46,13 @@ struct PurgeResult {
 // Pangea's own cached answers (cached_answer.h) are decided with
 // `must_purge_ours` instead, on their question name (they have no chain): a real
 // answer goes when its name is newly blocked, a blocked one when its decision
-// changed. With `drop_tag`, every one of Pangea's answers whose token has that
+// changed. Null when Pangea stores no answers (CacheConfig::blocked_answers
+// off): the walk then does not look for them, which costs a lock per message.
+// With `drop_tag`, every one of Pangea's answers whose token has that
 // generation tag (answer_records.h) is removed too, whatever its name.
 PurgeResult purge_msg_cache(module_env* env, const policy::ChangeSet* prefilter,
                             const CachePurgePredicate& must_purge,
-                            const CachePurgePredicate& must_purge_ours,
+                            const CachePurgePredicate* must_purge_ours,
                             std::optional<uint32_t> drop_tag = std::nullopt);
 
 // Messages in the message cache now (an estimate: the count moves under us).

@@ -91,7 +91,8 @@ Instance::Instance(module_env* env, int id)
     env_->unique_mesh = 1;
 
   // Before start(): the swap hook below may fire as soon as the watcher runs.
-  window_watch_ = std::make_unique<WindowWatch>(env_, [this] { return engine_.snapshot(); });
+  window_watch_ = std::make_unique<WindowWatch>(
+      env_, [this] { return engine_.snapshot(); }, cache_blocked_answers_);
   engine_.set_on_swap([this](std::shared_ptr<const policy::Snapshot> old,
                              std::shared_ptr<const policy::Snapshot> now) {
     if (now)
@@ -157,12 +158,13 @@ void Instance::purge_after_swap(const policy::Snapshot* old, const policy::Snaps
     return old != nullptr ? policy::newly_blocked(*old, now, name, at)
                           : now.may_intercept(name, at);
   };
-  const auto ours_changed = [&](std::span<const uint8_t> name) {
+  const CachePurgePredicate ours_changed = [&](std::span<const uint8_t> name) {
     return newly_blocked(name) ||
            (old != nullptr && policy::decision_changed(*old, at, now, at, name));
   };
   const PurgeResult result =
-      purge_msg_cache(env_, changes ? &*changes : nullptr, newly_blocked, ours_changed,
+      purge_msg_cache(env_, changes ? &*changes : nullptr, newly_blocked,
+                      cache_blocked_answers_ ? &ours_changed : nullptr,
                       // The next generation's tag was last given 64 generations ago: no cached
                       // answer may still carry it when that generation is published.
                       token_tag(now.generation() + 1));

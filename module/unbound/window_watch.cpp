@@ -7,8 +7,8 @@
 
 namespace pangea::unbound {
 
-WindowWatch::WindowWatch(module_env* env, SnapshotSource snapshots)
-    : env_(env), snapshots_(std::move(snapshots)) {
+WindowWatch::WindowWatch(module_env* env, SnapshotSource snapshots, bool stored_answers)
+    : env_(env), snapshots_(std::move(snapshots)), stored_answers_(stored_answers) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -66,12 +66,12 @@ void WindowWatch::run() {
       const auto newly_blocked = [&](std::span<const uint8_t> name) {
         return policy::newly_blocked(*snapshot, before, *snapshot, now, name);
       };
-      const auto ours_changed = [&](std::span<const uint8_t> name) {
+      const CachePurgePredicate ours_changed = [&](std::span<const uint8_t> name) {
         return newly_blocked(name) ||
                policy::decision_changed(*snapshot, before, *snapshot, now, name);
       };
-      const PurgeResult result =
-          purge_msg_cache(env_, changes ? &*changes : nullptr, newly_blocked, ours_changed);
+      const PurgeResult result = purge_msg_cache(env_, changes ? &*changes : nullptr, newly_blocked,
+                                                 stored_answers_ ? &ours_changed : nullptr);
       log_info("pangea: validity windows changed at %lld: removed %zu cached answer(s)",
                static_cast<long long>(*boundary), result.removed);
     } catch (const std::exception& e) {

@@ -24,7 +24,8 @@ class WindowWatch {
  public:
   using SnapshotSource = std::function<std::shared_ptr<const policy::Snapshot>()>;
 
-  WindowWatch(module_env* env, SnapshotSource snapshots);
+  // `stored_answers`: CacheConfig::blocked_answers (Pangea's answers may be cached).
+  WindowWatch(module_env* env, SnapshotSource snapshots, bool stored_answers);
   ~WindowWatch();  // stops the thread promptly
   WindowWatch(const WindowWatch&) = delete;
   WindowWatch& operator=(const WindowWatch&) = delete;
@@ -37,6 +38,7 @@ class WindowWatch {
 
   module_env* env_;
   SnapshotSource snapshots_;
+  bool stored_answers_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
