@@ -15,13 +15,33 @@ namespace {
 
 using Name = std::basic_string<uint8_t>;
 
-// One cached message, copied out of the cache: its key, and the names of its
-// CNAME chain.
-struct CachedMessage {
+// A cached message's key, copied out under the cache locks so that the message
+// can be removed after they are released.
+struct MessageKey {
   hashvalue_type hash;
   Name qname;
   uint16_t qtype;
   uint16_t qclass;
+
+  static MessageKey of(const lruhash_entry* entry) {
+    const auto* key = static_cast<const msgreply_entry*>(entry->key);
+    return {entry->hash, Name(key->key.qname, key->key.qname_len), key->key.qtype, key->key.qclass};
+  }
+  // Takes the cache locks itself; a message gone meanwhile is no error.
+  void remove_from(slabhash* cache) const {
+    query_info info{};
+    info.qname = const_cast<uint8_t*>(qname.data());
+    info.qname_len = qname.size();
+    info.qtype = qtype;
+    info.qclass = qclass;
+    slabhash_remove(cache, hash, &info);
+  }
+};
+
+// One cached message, copied out of the cache: its key, and the names of its
+// CNAME chain.
+struct CachedMessage {
+  MessageKey key;
   std::vector<Name> chain;
   bool ours = false;     // one of Pangea's answers
   bool dropped = false;  // removed whatever the predicates say
@@ -64,10 +84,11 @@ bool visit_chain(reply_info* rep, Visit&& visit) {
   return false;
 }
 
-// Whether a message is one of Pangea's answers (its first RRset carries
-// kPangeaRrsetBit), and its token's generation tag (answer_records.h), if it has
-// a token. Takes the first RRset's lock and skips it if replaced since the
-// message was cached, as visit_chain() does.
+// Whether a message is one of Pangea's answers, and its token's generation tag
+// (answer_records.h), if it has a token. A stored answer holds only Pangea's
+// RRsets, each with kPangeaRrsetBit and the token, so the first in reference
+// order tells. Takes its lock and skips it if replaced since the message was
+// cached, as visit_chain() does.
 struct Mark {
   bool ours = false;
   std::optional<uint32_t> tag;
@@ -100,7 +121,7 @@ struct Walk {
 // lookup: only a few hash probes and copies here, never a policy lookup.
 void visit_entry(lruhash_entry* entry, void* arg) {
   auto* walk = static_cast<Walk*>(arg);
-  auto* key = static_cast<msgreply_entry*>(entry->key);
+  const auto* key = static_cast<const msgreply_entry*>(entry->key);
   auto* rep = static_cast<reply_info*>(entry->data);
   ++walk->walked;
   const std::span<const uint8_t> qname(key->key.qname, key->key.qname_len);
@@ -119,10 +140,7 @@ void visit_entry(lruhash_entry* entry, void* arg) {
   CachedMessage& message = walk->candidates.emplace_back();
   message.ours = mark.ours;
   message.dropped = dropped;
-  message.hash = entry->hash;
-  message.qname.assign(qname.begin(), qname.end());
-  message.qtype = key->key.qtype;
-  message.qclass = key->key.qclass;
+  message.key = MessageKey::of(entry);
   if (rep != nullptr) {
     visit_chain(rep, [&](std::span<const uint8_t> owner, std::span<const uint8_t> target) {
       message.chain.emplace_back(owner.begin(), owner.end());
@@ -184,8 +202,8 @@ bool doomed(const CachedMessage& message, const CachePurgePredicate& must_purge,
   if (message.dropped)
     return true;
   if (message.ours)  // no CNAME chain: the question name decides (marked only with the predicate)
-    return (*must_purge_ours)(message.qname);
-  if (must_purge(message.qname))
+    return (*must_purge_ours)(message.key.qname);
+  if (must_purge(message.key.qname))
     return true;
   for (const Name& name : message.chain) {
     if (must_purge(name))
@@ -194,36 +212,10 @@ bool doomed(const CachedMessage& message, const CachePurgePredicate& must_purge,
   return false;
 }
 
-// One of Pangea's answers: its key, copied under the slab's lock.
-struct StoredAnswer {
-  hashvalue_type hash;
-  Name qname;
-  uint16_t qtype;
-  uint16_t qclass;
-};
-
-// Whether the message holds one of Pangea's RRsets. Takes the RRset locks in
-// reference order and skips RRsets replaced since the message was cached, as
-// copy_chain() does.
-bool holds_pangea_rrset(const reply_info* rep) {
-  for (size_t i = 0; i < rep->rrset_count; ++i) {
-    ub_packed_rrset_key* key = rep->ref[i].key;
-    lock_rw_rdlock(&key->entry.lock);
-    const bool ours = rep->ref[i].id == key->id && (key->rk.flags & kPangeaRrsetBit) != 0;
-    lock_rw_unlock(&key->entry.lock);
-    if (ours)
-      return true;
-  }
-  return false;
-}
-
 void copy_pangea_entry(lruhash_entry* entry, void* arg) {
-  auto* rep = static_cast<reply_info*>(entry->data);
-  if (rep == nullptr || !holds_pangea_rrset(rep))
+  if (!mark_of(static_cast<const reply_info*>(entry->data)).ours)
     return;
-  auto* key = static_cast<msgreply_entry*>(entry->key);
-  static_cast<std::vector<StoredAnswer>*>(arg)->push_back(StoredAnswer{
-      entry->hash, Name(key->key.qname, key->key.qname_len), key->key.qtype, key->key.qclass});
+  static_cast<std::vector<MessageKey>*>(arg)->push_back(MessageKey::of(entry));
 }
 
 }  // namespace
@@ -231,16 +223,10 @@ void copy_pangea_entry(lruhash_entry* entry, void* arg) {
 size_t purge_pangea_answers(module_env* env) {
   if (env == nullptr || env->msg_cache == nullptr)
     return 0;
-  std::vector<StoredAnswer> answers;
+  std::vector<MessageKey> answers;
   traverse_in_chunks(env->msg_cache, &copy_pangea_entry, &answers);
-  for (const StoredAnswer& answer : answers) {
-    query_info key{};
-    key.qname = const_cast<uint8_t*>(answer.qname.data());
-    key.qname_len = answer.qname.size();
-    key.qtype = answer.qtype;
-    key.qclass = answer.qclass;
-    slabhash_remove(env->msg_cache, answer.hash, &key);
-  }
+  for (const MessageKey& answer : answers)
+    answer.remove_from(env->msg_cache);
   return answers.size();
 }
 
@@ -268,12 +254,7 @@ PurgeResult purge_msg_cache(module_env* env, const policy::ChangeSet* prefilter,
       doomed_messages.push_back(&message);
   }
   for (const CachedMessage* message : doomed_messages) {
-    query_info key{};
-    key.qname = const_cast<uint8_t*>(message->qname.data());
-    key.qname_len = message->qname.size();
-    key.qtype = message->qtype;
-    key.qclass = message->qclass;
-    slabhash_remove(env->msg_cache, message->hash, &key);
+    message->key.remove_from(env->msg_cache);
     ++result.removed;
   }
   return result;
