@@ -4,6 +4,7 @@
 
 #include "answer_records.h"
 #include "hit_report.h"
+#include "inplace_callbacks.h"
 #include "pangea/policy/ede.h"
 #include "pangea/policy/network.h"
 
@@ -102,18 +103,12 @@ bool store_answer(module_qstate* qstate, uint32_t token) {
 }
 
 bool register_cache_callback(module_env* env, int id, Instance* instance) {
-  auto* dynlib = static_cast<dynlibmod_env*>(env->modinfo[id]);
-  if (dynlib == nullptr || dynlib->inplace_cb_register_wrapped == nullptr)
-    return false;
-  // dynlibmod registers its own whitelisted trampoline and calls ours from it.
-  return dynlib->inplace_cb_register_wrapped(reinterpret_cast<void*>(&reply_from_cache),
-                                             inplace_cb_reply_cache, instance, env, id) != 0;
+  return register_inplace_callback(env, id, inplace_cb_reply_cache,
+                                   reinterpret_cast<void*>(&reply_from_cache), instance);
 }
 
 void deregister_cache_callback(module_env* env, int id) {
-  auto* dynlib = static_cast<dynlibmod_env*>(env->modinfo[id]);
-  if (dynlib != nullptr && dynlib->inplace_cb_delete_wrapped != nullptr)
-    dynlib->inplace_cb_delete_wrapped(env, inplace_cb_reply_cache, id);
+  delete_inplace_callback(env, id, inplace_cb_reply_cache);
 }
 
 }  // namespace pangea::unbound

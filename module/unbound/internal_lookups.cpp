@@ -1,5 +1,6 @@
 #include "internal_lookups.h"
 
+#include "inplace_callbacks.h"
 #include "instance.h"
 
 namespace pangea::unbound {
@@ -38,18 +39,12 @@ void keep_listed_out_of_cache(Instance& instance, module_qstate* qstate) {
 }
 
 bool register_internal_lookup_guard(module_env* env, int id, Instance* instance) {
-  auto* dynlib = static_cast<dynlibmod_env*>(env->modinfo[id]);
-  if (dynlib == nullptr || dynlib->inplace_cb_register_wrapped == nullptr)
-    return false;
-  // dynlibmod registers its own (whitelisted) trampoline, which calls ours.
-  return dynlib->inplace_cb_register_wrapped(reinterpret_cast<void*>(&on_query_response),
-                                             inplace_cb_query_response, instance, env, id) != 0;
+  return register_inplace_callback(env, id, inplace_cb_query_response,
+                                   reinterpret_cast<void*>(&on_query_response), instance);
 }
 
 void deregister_internal_lookup_guard(module_env* env, int id) {
-  auto* dynlib = static_cast<dynlibmod_env*>(env->modinfo[id]);
-  if (dynlib != nullptr && dynlib->inplace_cb_delete_wrapped != nullptr)
-    dynlib->inplace_cb_delete_wrapped(env, inplace_cb_query_response, id);
+  delete_inplace_callback(env, id, inplace_cb_query_response);
 }
 
 }  // namespace pangea::unbound
