@@ -3,10 +3,12 @@
 #include <time.h>
 
 #include <chrono>
+#include <ctime>
 #include <optional>
 #include <string>
 
 #include "cache_purge.h"
+#include "name_server_guard.h"
 #include "pangea/policy/change_set.h"
 #include "pangea/policy/config.h"
 #include "pangea/telemetry/prometheus.h"
@@ -81,6 +83,11 @@ Instance::Instance(module_env* env, int id)
     }
   }
   cache_blocked_answers_ = config.cache.blocked_answers;
+  if (cache_blocked_answers_) {
+    // An NS RRset stays in the cache at most cache-max-ttl (its TTL is capped).
+    const int64_t max_ttl = env_->cfg != nullptr ? env_->cfg->max_ttl : 86400;
+    name_server_hosts_ = std::make_unique<NameServerHosts>(max_ttl, std::time(nullptr));
+  }
   if (config.stats) {
     stats_file_ = config.stats->file;
     stats_interval_ = config.stats->interval;
@@ -108,6 +115,10 @@ Instance::Instance(module_env* env, int id)
   if (stored > 0)
     log_info("pangea: removed %zu cached blocked answer(s) of the previous configuration", stored);
   purge_after_swap(nullptr, *engine_.snapshot());
+  if (name_server_hosts_) {
+    const size_t hosts = seed_name_servers(*this, env_);
+    verbose(VERB_OPS, "pangea: %zu name server host(s) known at start", hosts);
+  }
   for (const auto& status : engine_.status()) {
     const std::string state = status.loaded ? "serial " + std::to_string(status.serial) + ", " +
                                                   std::to_string(status.entry_count) + " entries"

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "answer_records.h"
+#include "name_server_hosts.h"
 #include "pangea/policy/engine.h"
 #include "pangea/telemetry/counters.h"
 #include "pangea/telemetry/hit_log.h"
@@ -36,6 +37,9 @@ class Instance {
   module_env* env() const { return env_; }
   // CacheConfig::blocked_answers, fixed for the instance's life.
   bool cache_blocked_answers() const { return cache_blocked_answers_; }
+  // The name server hosts whose blocked answers are not stored
+  // (name_server_guard.h); null when blocked answers are not stored at all.
+  NameServerHosts* name_server_hosts() const { return name_server_hosts_.get(); }
 
   // The answer records (answer_records.h) of `snapshot`'s generation, created
   // on first use; null for a generation older than the newest one seen.
@@ -66,6 +70,7 @@ class Instance {
   std::unique_ptr<telemetry::HitLog> hit_log_;
   bool hit_log_to_resolver_log_ = false;
   bool cache_blocked_answers_ = false;
+  std::unique_ptr<NameServerHosts> name_server_hosts_;
   std::string stats_file_;
   uint32_t stats_interval_ = 0;
   std::mutex stats_mutex_;

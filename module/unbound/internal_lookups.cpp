@@ -2,20 +2,25 @@
 
 #include "inplace_callbacks.h"
 #include "instance.h"
+#include "name_server_guard.h"
 
 namespace pangea::unbound {
 namespace {
 
 // Called by the iterator for every response to a query it sent, before it
 // stores anything. Returns 1 (0 would make Unbound log an error).
-int on_query_response(module_qstate* qstate, dns_msg* /*response*/, int /*id*/,
+int on_query_response(module_qstate* qstate, dns_msg* response, int /*id*/,
                       void* cb_args) noexcept {
   try {
-    if (qstate != nullptr && cb_args != nullptr && is_internal(qstate)) {
-      keep_listed_out_of_cache(*static_cast<Instance*>(cb_args), qstate);
-    }
+    if (cb_args == nullptr)
+      return 1;
+    auto& instance = *static_cast<Instance*>(cb_args);
+    if (response != nullptr)
+      note_name_servers(instance, *response);
+    if (qstate != nullptr && is_internal(qstate))
+      keep_listed_out_of_cache(instance, qstate);
   } catch (...) {
-    // keep_listed_out_of_cache does not throw; nothing may unwind into C.
+    // Neither throws but on a failed allocation; nothing may unwind into C.
   }
   return 1;
 }

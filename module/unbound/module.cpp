@@ -22,6 +22,7 @@
 #include "hit_report.h"
 #include "instance.h"
 #include "internal_lookups.h"
+#include "name_server_guard.h"
 #include "pangea/policy/clock.h"
 #include "pangea/policy/ede.h"
 #include "pangea/policy/network.h"
@@ -230,13 +231,14 @@ bool answer_and_store(Instance& instance, const std::shared_ptr<const policy::Sn
     rendered.hole.ttl = ttl;
   if (!answer_with_sinkhole(qstate, rendered.hole, site))
     return false;
-  if (ttl == 0)
+  if (ttl == 0 || !may_store_blocked_answer(instance, qstate->qinfo))
     return true;
   // The decision goes with the answer, so that a cache hit needs no lookup.
   const std::shared_ptr<AnswerRecords> records = instance.answer_records(snapshot);
   const uint32_t token = records != nullptr ? records->token_for(decision, now) : 0;
   if (!store_answer(qstate, token))
     verbose(VERB_ALGO, "pangea: the message cache did not take a blocked answer");
+  unstore_if_name_server(instance, qstate->qinfo);
   return true;
 }
 

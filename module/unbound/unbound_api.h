@@ -23,6 +23,7 @@ extern "C" {
 #include "util/storage/slabhash.h"
 #include "services/mesh.h"
 #include "services/cache/dns.h"
+#include "services/cache/rrset.h"
 #include "sldns/rrdef.h"
 #include "sldns/sbuffer.h"
 #include "sldns/str2wire.h"

@@ -359,16 +359,11 @@ TEST_CASE("unbound-control reload_keep_cache drops the blocked answers of the ol
   CHECK(cache_hits(r) == hits + 1);
 }
 
-TEST_CASE("without cache.blocked_answers (the default) every blocked query reaches the module",
+TEST_CASE("with cache.blocked_answers off every blocked query reaches the module",
           "[enforce][answer-cache]") {
   ResolverOptions options = cached_list({block("cheap-pills.example")});
   options.pangea_config = config_with("{ name: fr, file: fr.pbl, action: nxdomain, ttl: 60 }",
                                       "cache: { blocked_answers: false }\n");
-  SECTION("explicitly off") {}
-  SECTION("by default") {
-    options.pangea_config =
-        "version: 1\nlists:\n  - { name: fr, file: fr.pbl, action: nxdomain, ttl: 60 }\n";
-  }
   TestResolver r(options);
   const uint64_t before = cache_hits(r);
   for (int i = 0; i < 3; ++i) {
@@ -379,26 +374,45 @@ TEST_CASE("without cache.blocked_answers (the default) every blocked query reach
   CHECK(cache_hits(r) == before);
 }
 
+TEST_CASE("blocked answers are stored by default", "[enforce][answer-cache]") {
+  ResolverOptions options = cached_list({block("cheap-pills.example")});
+  options.pangea_config =
+      "version: 1\nlists:\n  - { name: fr, file: fr.pbl, action: nxdomain, ttl: 60 }\n";
+  TestResolver r(options);
+  REQUIRE(r.query("www.cheap-pills.example", "A").rcode == "NXDOMAIN");
+  const uint64_t before = cache_hits(r);
+  for (int i = 0; i < 3; ++i) {
+    Response blocked = r.query("www.cheap-pills.example", "A");
+    CHECK(blocked.rcode == "NXDOMAIN");
+    CHECK(blocked.extended_errors.size() == 1);
+  }
+  CHECK(cache_hits(r) == before + 3);
+}
+
 namespace {
 
-// site.hosting.test is delegated without glue to ns1.leaky.test, under a listed
-// domain: to resolve a name under it the iterator looks the host up itself,
-// below the module. A client asked for the host first. Returns the resolver's
-// log from the delegated query on.
-std::string resolve_through_listed_ns_host(const std::string& cache_config) {
+constexpr const char* kNxdomainList = "{ name: fr, file: fr.pbl, action: nxdomain, ttl: 60 }";
+constexpr const char* kRedirectList =
+    "{ name: fr, file: fr.pbl, action: redirect, ttl: 60, redirect: { a: [192.0.2.10] } }";
+
+ResolverOptions listed_ns_host(const std::string& cache_config,
+                               const std::string& list_line = kNxdomainList) {
   ResolverOptions options = cached_list({block("leaky.test")});
-  options.pangea_config =
-      config_with("{ name: fr, file: fr.pbl, action: nxdomain, ttl: 60 }", cache_config);
+  options.pangea_config = config_with(list_line, cache_config);
   options.verbosity = 3;  // the iterator's target lookups
   options.extra_zones = glueless_delegation_zones();
-  TestResolver r(options);
-  REQUIRE(r.query("ns1.leaky.test", "A").rcode == "NXDOMAIN");
-  REQUIRE(r.query("ns1.leaky.test", "A").rcode == "NXDOMAIN");
+  return options;
+}
+
+// Resolves a name under site.hosting.test (no server there: SERVFAIL, or no
+// answer at all) and returns the resolver's log from that query on, once the
+// iterator has looked the name server host up.
+std::string resolve_under_hosting(const TestResolver& r, const std::string& name) {
   const size_t from = r.log_size();
   QueryOptions patient;
   patient.timeout = std::chrono::milliseconds(8000);
   try {
-    (void)r.query("www.site.hosting.test", "A", patient);  // no server there: SERVFAIL
+    (void)r.query(name, "A", patient);
   } catch (const DnsError&) {
   }
   REQUIRE(
@@ -406,25 +420,89 @@ std::string resolve_through_listed_ns_host(const std::string& cache_config) {
   return r.log().substr(from);
 }
 
+// site.hosting.test is delegated without glue to ns1.leaky.test, under a listed
+// domain: to resolve a name under it the iterator looks the host up itself,
+// below the module, after filling the delegation's addresses from the caches
+// (cache_fill_missing). A client asked for the host first, twice. Returns the
+// resolver's log from the delegated query on.
+std::string resolve_through_listed_ns_host(const std::string& cache_config,
+                                           const std::string& list_line = kNxdomainList) {
+  TestResolver r(listed_ns_host(cache_config, list_line));
+  const std::string expected = list_line == kNxdomainList ? "NXDOMAIN" : "NOERROR";
+  REQUIRE(r.query("ns1.leaky.test", "A").rcode == expected);
+  REQUIRE(r.query("ns1.leaky.test", "A").rcode == expected);
+  return resolve_under_hosting(r, "www.site.hosting.test");
+}
+
 }  // namespace
 
 TEST_CASE("without stored blocked answers the iterator looks a listed name server host up",
           "[enforce][answer-cache]") {
-  // The control for the known limitation below: an ordinary target lookup,
-  // not the parent-side last resort.
+  // The control for the tests below: an ordinary target lookup, not the
+  // parent-side last resort.
   const std::string log = resolve_through_listed_ns_host("cache: { blocked_answers: false }\n");
   INFO(log);
   CHECK(log.find("pside target ns1.leaky.test.") == std::string::npos);
 }
 
-// Known limitation (docs/configuration.md, cache.blocked_answers): the
-// iterator fills a delegation's name server addresses from the caches, and a
-// stored NXDOMAIN or NODATA for the host marks it as having no address
-// (delegpt_add_neg_msg), so only the parent-side last resort finds it. Tagged
-// [!shouldfail]: when this starts passing, the limitation is gone.
-TEST_CASE("a stored blocked answer does not stop the iterator looking up a name server host",
-          "[enforce][answer-cache][!shouldfail]") {
-  const std::string log = resolve_through_listed_ns_host("cache: { blocked_answers: true }\n");
+// A stored NXDOMAIN or NODATA for the host would mark it as having no address
+// (delegpt_add_neg_msg), and a stored redirect is no address it can use
+// either: both ended in the parent-side last resort before the guard
+// (name_server_guard.h). The referral naming the host removes the stored
+// answer before the iterator uses the caches.
+TEST_CASE("a blocked answer stored before the host served a zone is removed by the referral",
+          "[enforce][answer-cache][ns-hosts]") {
+  const std::string list = GENERATE(std::string(kNxdomainList), std::string(kRedirectList));
+  INFO(list);
+  const std::string log =
+      resolve_through_listed_ns_host("cache: { blocked_answers: true }\n", list);
   INFO(log);
   CHECK(log.find("pside target ns1.leaky.test.") == std::string::npos);
+}
+
+TEST_CASE("a blocked answer for a known name server host is never stored",
+          "[enforce][answer-cache][ns-hosts]") {
+  TestResolver r(listed_ns_host("cache: { blocked_answers: true }\n"));
+  (void)resolve_under_hosting(r, "www.site.hosting.test");
+  const uint64_t before = cache_hits(r);
+  for (int i = 0; i < 3; ++i) {
+    Response blocked = r.query("ns1.leaky.test", "A");
+    CHECK(blocked.rcode == "NXDOMAIN");
+    CHECK(blocked.extended_errors.size() == 1);
+  }
+  CHECK(cache_hits(r) == before);  // answered through the module each time
+  // Other names under the listed domain are still stored (the control).
+  REQUIRE(r.query("www.leaky.test", "A").rcode == "NXDOMAIN");
+  REQUIRE(r.query("www.leaky.test", "A").rcode == "NXDOMAIN");
+  CHECK(cache_hits(r) == before + 1);
+  // And the delegation keeps working through the host.
+  const std::string log = resolve_under_hosting(r, "www2.site.hosting.test");
+  INFO(log);
+  CHECK(log.find("pside target ns1.leaky.test.") == std::string::npos);
+}
+
+TEST_CASE("name server hosts are known at start: Unbound's stub hosts and a kept cache",
+          "[enforce][answer-cache][ns-hosts]") {
+  SECTION("a stub-zone's stub-host") {
+    ResolverOptions options = listed_ns_host("cache: { blocked_answers: true }\n");
+    options.extra_config =
+        "stub-zone:\n  name: \"elsewhere.example\"\n  stub-host: ns1.leaky.test\n";
+    TestResolver r(options);
+    const uint64_t before = cache_hits(r);
+    REQUIRE(r.query("ns1.leaky.test", "A").rcode == "NXDOMAIN");
+    REQUIRE(r.query("ns1.leaky.test", "A").rcode == "NXDOMAIN");
+    CHECK(cache_hits(r) == before);
+  }
+  SECTION("an NS RRset kept across unbound-control reload_keep_cache") {
+    TestResolver r(listed_ns_host("cache: { blocked_answers: true }\n"));
+    (void)resolve_under_hosting(r, "www.site.hosting.test");
+    const size_t from = r.log_size();
+    REQUIRE(r.control({"reload_keep_cache"}).exit_code == 0);
+    REQUIRE(r.wait_for_log("ready (instance", std::chrono::milliseconds(5000), from));
+    CHECK(r.log().find("name server host(s) known at start", from) != std::string::npos);
+    const uint64_t before = cache_hits(r);
+    REQUIRE(r.query("ns1.leaky.test", "A").rcode == "NXDOMAIN");
+    REQUIRE(r.query("ns1.leaky.test", "A").rcode == "NXDOMAIN");
+    CHECK(cache_hits(r) == before);
+  }
 }

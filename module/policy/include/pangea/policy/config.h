@@ -145,8 +145,9 @@ struct CacheConfig {
   // queries are answered before the module stack (EDE, hit log and counters are
   // added on those cache hits). Their TTL never runs past the matched entry's
   // not_after; list swaps and validity windows purge them when the decision
-  // changes. Off by default: see docs/configuration.md for what it gains.
-  bool blocked_answers = false;
+  // changes. Blocked address answers for name server hosts are never stored
+  // (the iterator reads the message cache for their addresses too).
+  bool blocked_answers = true;
 };
 
 struct StatsConfig {
