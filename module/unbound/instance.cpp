@@ -170,8 +170,8 @@ void Instance::purge_after_swap(const policy::Snapshot* old, const policy::Snaps
                           : now.may_intercept(name, at);
   };
   const CachePurgePredicate ours_changed = [&](std::span<const uint8_t> name) {
-    return newly_blocked(name) ||
-           (old != nullptr && policy::decision_changed(*old, at, now, at, name));
+    return old != nullptr ? policy::stored_answer_stale(*old, at, now, at, name)
+                          : newly_blocked(name);
   };
   const PurgeResult result =
       purge_msg_cache(env_, changes ? &*changes : nullptr, newly_blocked,

@@ -67,8 +67,7 @@ void WindowWatch::run() {
         return policy::newly_blocked(*snapshot, before, *snapshot, now, name);
       };
       const CachePurgePredicate ours_changed = [&](std::span<const uint8_t> name) {
-        return newly_blocked(name) ||
-               policy::decision_changed(*snapshot, before, *snapshot, now, name);
+        return policy::stored_answer_stale(*snapshot, before, *snapshot, now, name);
       };
       const PurgeResult result = purge_msg_cache(env_, changes ? &*changes : nullptr, newly_blocked,
                                                  stored_answers_ ? &ours_changed : nullptr);

@@ -373,18 +373,42 @@ bool newly_blocked(const Snapshot& old, int64_t old_at, const Snapshot& now, int
   return now.may_intercept(wire_qname, now_at) && !old.always_intercepts(wire_qname, old_at);
 }
 
-bool decision_changed(const Snapshot& old, int64_t old_at, const Snapshot& now, int64_t now_at,
-                      std::span<const uint8_t> wire_qname) noexcept {
-  const Client nobody;
-  const Decision before = old.decide(wire_qname, 0, nobody, old_at);
-  if (before.failed)
-    return true;
-  if (before.client_dependent || !before.intercepts())
-    return false;  // never cached as a blocked answer
-  const Decision after = now.decide(wire_qname, 0, nobody, now_at);
+namespace {
+
+// `before`: old's decision, the same for every client and intercepting.
+bool decided_differently(const Decision& before, const Snapshot& old, const Snapshot& now,
+                         int64_t now_at, std::span<const uint8_t> wire_qname) noexcept {
+  const Decision after = now.decide(wire_qname, 0, Client(), now_at);
   return after.failed || after.client_dependent || after.source != before.source ||
          after.list_index != before.list_index || after.action != before.action ||
          after.labels != before.labels || &old.config() != &now.config();
+}
+
+bool cached_as_blocked(const Decision& before) {
+  return !before.client_dependent && before.intercepts();
+}
+
+}  // namespace
+
+bool decision_changed(const Snapshot& old, int64_t old_at, const Snapshot& now, int64_t now_at,
+                      std::span<const uint8_t> wire_qname) noexcept {
+  const Decision before = old.decide(wire_qname, 0, Client(), old_at);
+  if (before.failed)
+    return true;
+  if (!cached_as_blocked(before))
+    return false;  // never cached as a blocked answer
+  return decided_differently(before, old, now, now_at, wire_qname);
+}
+
+bool stored_answer_stale(const Snapshot& old, int64_t old_at, const Snapshot& now, int64_t now_at,
+                         std::span<const uint8_t> wire_qname) noexcept {
+  const Decision before = old.decide(wire_qname, 0, Client(), old_at);
+  if (before.failed)
+    return true;
+  // Blocked the same way for everyone before, so not newly blocked now.
+  if (cached_as_blocked(before))
+    return decided_differently(before, old, now, now_at, wire_qname);
+  return newly_blocked(old, old_at, now, now_at, wire_qname);
 }
 
 }  // namespace pangea::policy

@@ -503,11 +503,16 @@ lists:
     INFO(c.qname);
     const auto qname = test::wire(c.qname);
     CHECK(decision_changed(*old_snapshot, 1000, *new_snapshot, 1000, qname) == c.changed);
+    // The purge's shortcut for stored answers decides as the two together.
+    CHECK(stored_answer_stale(*old_snapshot, 1000, *new_snapshot, 1000, qname) ==
+          (newly_blocked(*old_snapshot, *new_snapshot, qname, 1000) || c.changed));
   }
   // Across a window's end, with one snapshot; and across configurations.
   const auto timed = test::wire("www.timed.example");
   CHECK_FALSE(decision_changed(*new_snapshot, 1999, *new_snapshot, 2000, timed));
   CHECK(decision_changed(*new_snapshot, 2000, *new_snapshot, 2001, timed));
+  CHECK(stored_answer_stale(*new_snapshot, 2000, *new_snapshot, 2001, timed));
+  CHECK_FALSE(stored_answer_stale(*new_snapshot, 1999, *new_snapshot, 2000, timed));
   CHECK_FALSE(decision_changed(*new_snapshot, 2001, *new_snapshot, 2002, timed));
   const auto kept = test::wire("kept.example");
   CHECK(decision_changed(*old_snapshot, 1000,

@@ -171,4 +171,11 @@ bool newly_blocked(const Snapshot& old, int64_t old_at, const Snapshot& now, int
 bool decision_changed(const Snapshot& old, int64_t old_at, const Snapshot& now, int64_t now_at,
                       std::span<const uint8_t> wire_qname) noexcept;
 
+// For a cached message that is one of the glue's blocked answers: true when it
+// must go, newly_blocked() || decision_changed(), in two decisions where the
+// name is blocked the same way for every client (the case of every stored
+// answer) instead of four.
+bool stored_answer_stale(const Snapshot& old, int64_t old_at, const Snapshot& now, int64_t now_at,
+                         std::span<const uint8_t> wire_qname) noexcept;
+
 }  // namespace pangea::policy
