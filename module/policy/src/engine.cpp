@@ -3,6 +3,7 @@
 #include <chrono>
 #include <exception>
 
+#include "file_events.h"
 #include "pangea/policy/clock.h"
 
 namespace pangea::policy {
@@ -133,9 +134,19 @@ void Engine::start(Config config) {
   }
 
   if (cfg.reload.interval_ms > 0) {
+    std::vector<std::string> files;
+    for (const Watched& watched : watched_)
+      files.push_back(watched.config->file);
     {
       std::lock_guard lock(stop_mutex_);
       stop_requested_ = false;
+      events_ = std::make_unique<FileEvents>(files);
+    }
+    if (!files.empty() && !events_->watching()) {
+      log(Level::warning,
+          "file watcher: no inotify watch on the list directories; changes are "
+          "noticed by the check every " +
+              std::to_string(cfg.reload.interval_ms) + " ms only");
     }
     watcher_ = std::thread([this] { watch_loop(); });
   }
@@ -145,19 +156,24 @@ void Engine::stop() {
   {
     std::lock_guard lock(stop_mutex_);
     stop_requested_ = true;
+    if (events_)
+      events_->stop();
   }
-  stop_cv_.notify_all();
   if (watcher_.joinable())
     watcher_.join();
 }
 
 void Engine::watch_loop() {
   const auto interval = std::chrono::milliseconds(config_->reload.interval_ms);
-  std::unique_lock lock(stop_mutex_);
-  while (!stop_requested_) {
-    if (stop_cv_.wait_for(lock, interval, [this] { return stop_requested_; }))
-      break;
-    lock.unlock();
+  // Written only by start(), before this thread exists.
+  FileEvents& events = *events_;
+  // A replaced file wakes the wait at once; otherwise every interval.
+  while (events.wait(interval)) {
+    {
+      std::lock_guard lock(stop_mutex_);
+      if (stop_requested_)
+        return;
+    }
     try {
       poll_now();
     } catch (const std::exception& e) {
@@ -165,7 +181,6 @@ void Engine::watch_loop() {
     } catch (...) {
       log(Level::error, "file watcher: unknown exception");
     }
-    lock.lock();
   }
 }
 

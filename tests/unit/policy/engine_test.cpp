@@ -325,6 +325,24 @@ TEST_CASE("the watcher thread swaps a replaced file and stops promptly", "[engin
   engine.stop();  // idempotent
 }
 
+TEST_CASE("a replaced file is swapped in without waiting for the interval", "[engine]") {
+  World w;
+  w.write_list("main", {test::entry("old.example")}, 1);
+  const std::string path = w.dir.file("pangea.yaml");
+  test::write_text(
+      path, std::string("version: 1\nreload: { interval_ms: 3600000 }\nlists:\n") + kOneList);
+  Engine engine(w.log.logger());
+  std::atomic<int> swaps{0};
+  engine.set_on_swap([&](auto, auto) { ++swaps; });
+  engine.start(load_config(path));
+  w.write_list("main", {test::entry("new.example")}, 2);  // rename into place
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (swaps == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  CHECK(swaps == 1);  // an hour before the next poll
+  CHECK(verdict(engine, "new.example") == "nxdomain");
+}
+
 TEST_CASE("stop does not wait for a long interval", "[engine]") {
   World w;
   w.write_list("main", {test::entry("old.example")}, 1);

@@ -15,7 +15,6 @@
 // stays in force.
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -56,6 +55,8 @@ struct ListStatus {
   int64_t load_time = 0;
   std::string last_error;  // why the latest version on disk was refused ("" if not)
 };
+
+class FileEvents;
 
 class Engine {
  public:
@@ -122,9 +123,9 @@ class Engine {
   Published current_;
   std::vector<Watched> watched_;  // lists then allowlist files; guarded by poll_mutex_
   mutable std::mutex poll_mutex_;
-  std::mutex stop_mutex_;
-  std::condition_variable stop_cv_;
+  std::mutex stop_mutex_;  // guards the two below
   bool stop_requested_ = false;
+  std::unique_ptr<FileEvents> events_;  // the watcher's wake-ups (file_events.h)
   std::thread watcher_;
   uint64_t next_generation_ = 1;
 };
