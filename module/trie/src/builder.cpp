@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 #include <string_view>
 #include <unordered_map>
@@ -11,6 +12,7 @@
 #include "format.h"
 #include "huffman.h"
 #include "key.h"
+#include "pangea/trie/list.h"
 #include "tokens.h"
 
 namespace pangea::trie {
@@ -34,6 +36,61 @@ struct Kept {
   Scope scope;
   uint32_t value_class = 0;
 };
+
+// The keys of the entries added, removed or changed (policy, scope, any
+// metadata field) from `previous` to the kept entries, in key order: one merge
+// of the two key orders. `metadata_of(k)` is a kept entry's metadata.
+template <typename MetadataOf>
+std::vector<std::string> changed_keys(const List& previous, const std::vector<Pending>& pending,
+                                      const std::vector<Kept>& kept, MetadataOf metadata_of) {
+  std::vector<std::optional<Metadata>> old_metadata(previous.info().metadata_count);
+  const auto old_meta = [&](uint32_t id) -> const Metadata& {
+    if (!old_metadata.at(id))
+      old_metadata[id] = previous.metadata(id).to_owned();
+    return *old_metadata[id];
+  };
+  std::vector<std::string> out;
+  const auto cursor = previous.entries();
+  RawEntry old_entry;
+  bool has_old = cursor->next(old_entry);
+  size_t next = 0;
+  while (has_old || next < kept.size()) {
+    const std::string_view old_key =
+        has_old ? std::string_view(reinterpret_cast<const char*>(old_entry.key.data()),
+                                   old_entry.key.size())
+                : std::string_view();
+    const int c = !has_old              ? 1
+                  : next == kept.size() ? -1
+                                        : old_key.compare(pending[kept[next].pending].key);
+    if (c < 0) {
+      out.emplace_back(old_key);
+      has_old = cursor->next(old_entry);
+    } else if (c > 0) {
+      out.push_back(pending[kept[next].pending].key);
+      ++next;
+    } else {
+      const Kept& k = kept[next];
+      if (old_entry.policy != k.policy || old_entry.scope != k.scope ||
+          !(old_meta(old_entry.metadata_id) == metadata_of(k)))
+        out.emplace_back(old_key);
+      has_old = cursor->next(old_entry);
+      ++next;
+    }
+  }
+  return out;
+}
+
+std::vector<uint8_t> changes_section(const List& previous, const std::vector<std::string>& keys) {
+  std::vector<uint8_t> out(kChangesHeaderSize, 0);
+  store_u64(out.data(), previous.info().content_id);
+  store_u64(out.data() + 8, previous.info().serial);
+  store_u64(out.data() + 16, keys.size());
+  for (const std::string& key : keys) {
+    out.push_back(static_cast<uint8_t>(key.size()));
+    out.insert(out.end(), key.begin(), key.end());
+  }
+  return out;
+}
 
 std::string metadata_key(const Metadata& m) {
   std::string out;
@@ -426,6 +483,18 @@ std::vector<uint8_t> Builder::finish(const BuildOptions& options) {
   }
   stats_.metadata_records = meta_order.size();
 
+  // The change list against the list this one replaces, if any.
+  std::vector<uint8_t> changes;
+  if (options.previous != nullptr) {
+    const std::vector<std::string> keys = changed_keys(
+        *options.previous, pending, kept,
+        [&](const Kept& k) -> const Metadata& { return impl_->metas[meta_order[k.meta]]; });
+    stats_.changes = keys.size();
+    stats_.changes_recorded = keys.size() <= options.max_changes;
+    if (stats_.changes_recorded)
+      changes = changes_section(*options.previous, keys);
+  }
+
   // 4. Value classes (policy, scope, metadata), most frequent first.
   std::unordered_map<uint64_t, uint64_t> class_freq;
   auto class_key = [](const Kept& k) {
@@ -521,12 +590,12 @@ std::vector<uint8_t> Builder::finish(const BuildOptions& options) {
 
   // 6. Assemble: header, section table, sections (8-aligned, zero padding).
   const std::vector<uint8_t> top_label_bytes = top_labels.section();
-  const std::vector<uint8_t>* sections[] = {&strings, &metadata,    &values,
-                                            &codes,   &index,       &offsets,
-                                            &blocks,  &token_bytes, &top_label_bytes};
-  constexpr size_t kSections = 9;
-  std::vector<uint8_t> out(kHeaderSize + kSections * kSectionEntrySize, 0);
-  for (size_t s = 0; s < kSections; ++s) {
+  const std::vector<uint8_t>* sections[] = {&strings,         &metadata, &values, &codes,
+                                            &index,           &offsets,  &blocks, &token_bytes,
+                                            &top_label_bytes, &changes};
+  const size_t section_count = stats_.changes_recorded ? 10 : 9;
+  std::vector<uint8_t> out(kHeaderSize + section_count * kSectionEntrySize, 0);
+  for (size_t s = 0; s < section_count; ++s) {
     append_aligned(out);
     size_t offset = out.size();
     const auto& data = *sections[s];
@@ -555,7 +624,7 @@ std::vector<uint8_t> Builder::finish(const BuildOptions& options) {
     char c = options.generator[i];
     h[kOffGenerator + i] = static_cast<uint8_t>(c >= 0x20 && c < 0x7f ? c : '?');
   }
-  store_u32(h + kOffSectionCount, kSections);
+  store_u32(h + kOffSectionCount, static_cast<uint32_t>(section_count));
   store_u32(h + kOffBlockSize, static_cast<uint32_t>(block_size));
   store_u64(h + kOffHeaderChecksum, header_checksum(out));
 

@@ -27,8 +27,18 @@ std::string_view section_name(uint32_t id) {
       return "tokens";
     case SectionId::top_labels:
       return "top_labels";
+    case SectionId::changes:
+      return "changes";
   }
   return "unknown";
+}
+
+uint64_t content_id(std::span<const uint8_t> file) {
+  if (file.size() < kHeaderSize)
+    return 0;
+  const uint64_t table = uint64_t{load_u32(file.data() + kOffSectionCount)} * kSectionEntrySize;
+  const size_t length = table <= file.size() - kHeaderSize ? table : file.size() - kHeaderSize;
+  return XXH3_64bits(file.data() + kHeaderSize, length);
 }
 
 uint64_t header_checksum(std::span<const uint8_t> file) {

@@ -54,9 +54,18 @@ enum class SectionId : uint32_t {
   blocks = 7,
   tokens = 8,
   top_labels = 9,
+  changes = 10,  // optional: see docs/format.md "Changes"
 };
 inline constexpr uint32_t kFirstSection = 1;
-inline constexpr uint32_t kLastSection = 9;
+inline constexpr uint32_t kLastRequiredSection = 9;
+inline constexpr uint32_t kLastSection = 10;
+// The changes section: previous content id, previous serial, key count, keys.
+inline constexpr size_t kChangesHeaderSize = 24;
+
+// A list's content id (ListInfo::content_id): XXH3-64 of its section table,
+// which holds every section's checksum but not the header's serial, build
+// time or signature.
+uint64_t content_id(std::span<const uint8_t> file);
 std::string_view section_name(uint32_t id);
 
 // xxh3 over the header and section table with the header checksum field zeroed.

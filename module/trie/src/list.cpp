@@ -138,6 +138,7 @@ class ListImpl final : public List {
   bool verify(const OpenOptions& options, std::string& error);
 
   const ListInfo& info() const override { return info_; }
+  const std::optional<ChangeList>& changes() const override { return changes_; }
   size_t lookup(std::span<const uint8_t> wire_name, std::span<Match> out) const noexcept override;
   MetadataView metadata(uint32_t metadata_id) const override;
   void for_each(const std::function<void(const Entry&)>& visit) const override;
@@ -148,6 +149,7 @@ class ListImpl final : public List {
 
   bool verify_header(std::string& error);
   bool verify_sections(std::string& error);
+  bool verify_changes(std::string& error);
   bool verify_codes(std::string& error);
   bool verify_top_labels(std::string& error);
   // Rank of a top-level label (length octet first), -1 when the list has none.
@@ -192,7 +194,9 @@ class ListImpl final : public List {
   std::span<const uint8_t> file_;
   ListInfo info_;
   Cursor strings_, metadata_, values_, codes_, index_, offsets_, blocks_, token_section_,
-      top_label_section_;
+      top_label_section_, changes_section_;
+  bool has_changes_ = false;
+  std::optional<ChangeList> changes_;
   size_t block_size_ = 0;
   size_t block_count_ = 0;
   size_t value_classes_ = 0;
@@ -217,7 +221,7 @@ class ListImpl final : public List {
 
 bool ListImpl::verify(const OpenOptions& options, std::string& error) {
   if (!verify_header(error) || !verify_sections(error) || !verify_codes(error) ||
-      !verify_top_labels(error) || !verify_tables(error)) {
+      !verify_top_labels(error) || !verify_tables(error) || !verify_changes(error)) {
     return false;
   }
   if (!options.trusted_keys.empty()) {
@@ -330,12 +334,54 @@ bool ListImpl::verify_header(std::string& error) {
   return true;
 }
 
+// The optional change list: a header, then keys (a length octet of 1-255, the
+// key octets), well formed (labels of 1-63 octets) and strictly increasing.
+bool ListImpl::verify_changes(std::string& error) {
+  if (!has_changes_)
+    return true;
+  Cursor c = changes_section_;
+  ChangeList changes;
+  changes.previous_id = c.u64();
+  changes.previous_serial = c.u64();
+  const uint64_t count = c.u64();
+  if (!c.ok() || count > c.remaining() / 2) {
+    error = "bad changes section: " + std::to_string(count) + " keys in " +
+            std::to_string(changes_section_.size()) + " octets";
+    return false;
+  }
+  changes.keys.reserve(count);
+  for (uint64_t i = 0; i < count; ++i) {
+    const uint8_t length = c.u8();
+    const std::span<const uint8_t> key = c.bytes(length);
+    bool labels_ok = c.ok() && length > 0;
+    for (size_t at = 0; labels_ok && at < key.size(); at += size_t{key[at]} + 1)
+      labels_ok = key[at] >= 1 && key[at] <= 63 && key.size() - at > key[at];
+    const bool increasing =
+        changes.keys.empty() ||
+        std::lexicographical_compare(changes.keys.back().begin(), changes.keys.back().end(),
+                                     key.begin(), key.end());
+    if (!labels_ok || !increasing) {
+      error = "bad changes section: key " + std::to_string(i) + " is " +
+              (labels_ok ? "out of order" : "malformed");
+      return false;
+    }
+    changes.keys.push_back(key);
+  }
+  if (c.remaining() != 0) {
+    error = "bad changes section: " + std::to_string(c.remaining()) + " trailing octets";
+    return false;
+  }
+  changes_ = std::move(changes);
+  return true;
+}
+
 bool ListImpl::verify_sections(std::string& error) {
   const size_t size = file_.size();
   uint32_t sections = load_u32(file_.data() + kOffSectionCount);
   Cursor table(file_.subspan(kHeaderSize, size_t{sections} * kSectionEntrySize));
   size_t covered = kHeaderSize + size_t{sections} * kSectionEntrySize;  // bytes accounted for
   std::array<bool, kLastSection + 1> seen{};
+  info_.content_id = content_id(file_);
   for (uint32_t s = 0; s < sections; ++s) {
     uint32_t id = table.u32();
     uint32_t flags = table.u32();
@@ -407,13 +453,17 @@ bool ListImpl::verify_sections(std::string& error) {
       case SectionId::top_labels:
         top_label_section_ = c;
         break;
+      case SectionId::changes:
+        changes_section_ = c;
+        has_changes_ = true;
+        break;
     }
   }
   if (size - covered >= kAlign || !all_zero(file_.subspan(covered))) {
     error = "bad padding after the last section";
     return false;
   }
-  for (uint32_t id = kFirstSection; id <= kLastSection; ++id) {
+  for (uint32_t id = kFirstSection; id <= kLastRequiredSection; ++id) {
     if (!seen[id]) {
       error = "missing section '" + std::string(section_name(id)) + "'";
       return false;

@@ -115,7 +115,7 @@ TEST_CASE("format: truncation at every length fails with a reason", "[format][co
 TEST_CASE("format: a section that ends past the file is named in the error", "[format]") {
   auto f = small_file();
   // Grow the last section by 64 bytes, fix the header checksum.
-  uint8_t* e = f.data() + kHeaderSize + (kLastSection - 1) * kSectionEntrySize;
+  uint8_t* e = f.data() + kHeaderSize + (kLastRequiredSection - 1) * kSectionEntrySize;
   REQUIRE(load_u32(e) == static_cast<uint32_t>(SectionId::top_labels));
   store_u64(e + 16, load_u64(e + 16) + 64);
   store_u64(f.data() + kOffHeaderChecksum, header_checksum(f));
@@ -249,4 +249,48 @@ TEST_CASE("format: top-level labels out of key order are refused", "[format]") {
   std::swap(f[labels + 6], f[labels + 8]);
   std::swap(f[labels + 7], f[labels + 9]);
   CHECK(open_error(f) == "bad top_labels section: entry 1 is out of order");
+}
+
+TEST_CASE("format: a malformed change list is refused with a reason", "[format][changes]") {
+  const auto previous = build({make_entry("a.example"), make_entry("b.example")});
+  BuildOptions options;
+  options.previous = previous.get();
+  // Changes: a.example removed, c.example and d.example added.
+  const auto f = build_bytes(
+      {make_entry("b.example"), make_entry("c.example"), make_entry("d.example")}, options);
+  REQUIRE(opens(f));
+  const auto [at, size] = section_of(f, SectionId::changes);
+  REQUIRE(load_u64(f.data() + at + 16) == 3);
+  const size_t first_key = at + kChangesHeaderSize;  // length 10, then "\x07example\x01a"
+
+  auto g = f;
+  store_u64(g.data() + at + 16, size);  // more keys than octets
+  CHECK(open_error(g).rfind("bad changes section: ", 0) == 0);
+  g = f;
+  g[first_key + 1] = 10;  // a label running past its key
+  CHECK(open_error(g) == "bad changes section: key 0 is malformed");
+  g = f;
+  g[first_key] = 0;  // an empty key
+  CHECK(open_error(g).rfind("bad changes section: key 0 is ", 0) == 0);
+  g = f;
+  g[first_key + 10] = 'z';  // "a" -> "z": now after "c" and "d"
+  CHECK(open_error(g) == "bad changes section: key 1 is out of order");
+  g = f;
+  store_u64(g.data() + at + 16, 2);  // one key left over
+  CHECK(open_error(g).rfind("bad changes section: ", 0) == 0);
+  // Flipping any octet of it without fixing the checksums is caught too.
+  for (size_t i = at; i < at + size; ++i) {
+    g = f;
+    g[i] ^= 0x40;
+    CHECK_FALSE(opens(g));
+  }
+}
+
+TEST_CASE("format: a change list is optional and a list without one still opens",
+          "[format][changes]") {
+  const auto f = small_file();
+  const auto list = open_bytes(f);
+  CHECK_FALSE(list->changes().has_value());
+  for (const auto& section : list->info().sections)
+    CHECK(section.name != "changes");
 }

@@ -11,6 +11,8 @@
 
 namespace pangea::trie {
 
+class List;
+
 struct BuildOptions {
   std::string generator;                    // e.g. "pangea 0.1.0"
   int64_t build_time = 0;                   // UTC seconds; written to the header
@@ -27,6 +29,13 @@ struct BuildOptions {
   // Keep entries made redundant by a subtree ancestor (see finish()); for exports
   // and benchmarks that want every name stored. They still count in `redundant`.
   bool keep_redundant = false;
+  // The list this one replaces. When set, the file also records the entries
+  // changed against it (the changes section, docs/format.md "Changes"), so that
+  // a reader that has `previous` loaded need not diff the two lists; not
+  // recorded when more than `max_changes` entries changed (the module's purge
+  // gives up on a change set past 2^18 names anyway).
+  const List* previous = nullptr;
+  size_t max_changes = size_t{1} << 18;
 };
 
 struct BuildStats {
@@ -37,6 +46,10 @@ struct BuildStats {
   uint64_t redundant = 0;   // covered by a subtree ancestor with the same policy and metadata
   uint64_t metadata_records = 0;
   uint64_t file_bytes = 0;
+  // With BuildOptions::previous: entries added, removed or changed against it,
+  // and whether the file records them (false past max_changes).
+  uint64_t changes = 0;
+  bool changes_recorded = false;
 };
 
 class Builder {

@@ -37,6 +37,9 @@ struct ListInfo {
     uint64_t bytes = 0;
   };
   std::vector<Section> sections;
+  // Identifies the list's contents (entries, metadata and coding, not serial,
+  // build time or signature): what a change list names as its previous list.
+  uint64_t content_id = 0;
   bool signed_embedded = false;  // an Ed25519 signature is embedded
   // First 8 bytes of SHA-256 of the signer's raw public key (zero when unsigned).
   std::array<uint8_t, 8> signer_key_id{};
@@ -84,6 +87,17 @@ class EntryCursor {
   virtual bool next(RawEntry& entry) = 0;
 };
 
+// The entries a list changed against an earlier one, as its compiler recorded
+// them (`pangea compile --previous`; docs/format.md "Changes"): the keys of the
+// entries added, removed, or changed in policy, scope or metadata, in key order.
+// A reader that has the list with content id `previous_id` loaded can take
+// these instead of diffing the two lists.
+struct ChangeList {
+  uint64_t previous_id = 0;
+  uint64_t previous_serial = 0;
+  std::vector<std::span<const uint8_t>> keys;  // into the list's mapping
+};
+
 struct OpenOptions {
   // Raw 32-byte Ed25519 public keys. When non-empty, the file must carry an
   // embedded signature made by one of them.
@@ -127,6 +141,9 @@ class List {
   // what for_each decodes, before names and metadata are materialised. Merging
   // two cursors diffs two lists in one pass.
   virtual std::unique_ptr<EntryCursor> entries() const = 0;
+
+  // The change list, when the file carries one (verified at open).
+  virtual const std::optional<ChangeList>& changes() const = 0;
 };
 
 }  // namespace pangea::trie
