@@ -44,7 +44,9 @@ constexpr const char* kHelp =
     "                          2026-12-01; a --not-after date means the end of that day)\n"
     "      --action A          nxdomain|nodata|redirect|cname|refuse|drop|passthru|log-only\n"
     "      --strict            any rejected line or warning: exit 1, write nothing\n"
-    "      --previous OLD.pbl  the list this one replaces: guards against truncated feeds\n"
+    "      --previous OLD.pbl  the list this one replaces: guards against truncated feeds,\n"
+    "                          and records the entries changed against it (resolvers that\n"
+    "                          have OLD loaded then swap in the new list without a diff)\n"
     "      --max-shrink F      with --previous: refuse if more than F (default 0.2) of the\n"
     "                          old entry count is gone\n"
     "      --allow-empty       write a list with no entries (refused otherwise)\n"
@@ -242,6 +244,9 @@ int cmd_compile(std::span<const std::string> argv) {
     uint64_t now = static_cast<uint64_t>(options.build_time);
     options.serial = std::max(now, previous->info().serial + 1);
   }
+  // Resolvers that have the previous list loaded take the changes recorded in
+  // the new file instead of diffing the two.
+  options.previous = previous.get();
   std::vector<uint8_t> bytes;
   try {
     bytes = builder.finish(options);

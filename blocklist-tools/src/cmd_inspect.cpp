@@ -13,6 +13,13 @@
 namespace pangea::tools {
 namespace {
 
+// A 64-bit content id as 16 hex digits.
+std::string hex64(uint64_t value) {
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(value));
+  return text;
+}
+
 constexpr const char* kHelp =
     "usage: pangea inspect [--json] LIST.pbl\n"
     "\n"
@@ -57,6 +64,8 @@ int cmd_inspect(std::span<const std::string> argv) {
   char per_entry_text[32];
   std::snprintf(per_entry_text, sizeof per_entry_text, "%.2f", per_entry);
 
+  const auto& changes = list->changes();
+  const std::string content_id = hex64(info.content_id);
   if (args.has("json")) {
     std::cout << "{\n  \"file\": " << json_string(path)
               << ",\n  \"format_version\": " << info.format_version
@@ -75,7 +84,16 @@ int cmd_inspect(std::span<const std::string> argv) {
     }
     std::cout << "},\n  \"signed\": " << (info.signed_embedded ? "true" : "false")
               << ",\n  \"signer_key_id\": "
-              << (info.signed_embedded ? json_string(hex(info.signer_key_id)) : "null") << "\n}\n";
+              << (info.signed_embedded ? json_string(hex(info.signer_key_id)) : "null")
+              << ",\n  \"content_id\": " << json_string(content_id) << ",\n  \"changes\": ";
+    if (changes) {
+      std::cout << "{\"entries\": " << changes->keys.size()
+                << ", \"previous_serial\": " << changes->previous_serial
+                << ", \"previous_content_id\": " << json_string(hex64(changes->previous_id)) << "}";
+    } else {
+      std::cout << "null";
+    }
+    std::cout << "\n}\n";
     return kExitOk;
   }
   std::cout << "file:             " << path << '\n'
@@ -95,7 +113,13 @@ int cmd_inspect(std::span<const std::string> argv) {
   std::cout << "signature:        "
             << (info.signed_embedded ? "embedded, key id " + hex(info.signer_key_id)
                                      : std::string("none"))
-            << '\n';
+            << '\n'
+            << "content id:       " << content_id << '\n';
+  if (changes) {
+    std::cout << "changes:          " << changes->keys.size() << " entries against serial "
+              << changes->previous_serial << " (content id " << hex64(changes->previous_id)
+              << ")\n";
+  }
   return kExitOk;
 }
 

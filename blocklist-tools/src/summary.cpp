@@ -29,6 +29,13 @@ std::string format_summary(const ReadCounts& read, const trie::BuildStats& stats
   out += "pangea: kept " + std::to_string(stats.kept) + ", duplicates " +
          std::to_string(stats.duplicates) + ", conflicts " + std::to_string(stats.conflicts) +
          ", redundant " + std::to_string(stats.redundant) + "\n";
+  if (stats.changes_recorded) {
+    out += "pangea: recorded " + plural(stats.changes, "changed entry", "changed entries") +
+           " against the previous list (resolvers that have it loaded need no diff)\n";
+  } else if (stats.changes > 0) {
+    out += "pangea: " + plural(stats.changes, "changed entry", "changed entries") +
+           " against the previous list: too many to record\n";
+  }
   if (!diagnostics.error_kinds().empty()) {
     out += "pangea: rejected: " + by_kind(diagnostics.error_kinds()) + "\n";
   }
