@@ -61,6 +61,15 @@ int compare_keys(std::span<const uint8_t> a, std::span<const uint8_t> b) {
   return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
 }
 
+// The change list `after` carries against `before`, when it has one for
+// exactly that list (trie::ChangeList): then no diff is needed.
+const trie::ChangeList* recorded_changes(const trie::List* before, const trie::List* after) {
+  if (before == nullptr || after == nullptr || !after->changes())
+    return nullptr;
+  const trie::ChangeList& changes = *after->changes();
+  return changes.previous_id == before->info().content_id ? &changes : nullptr;
+}
+
 bool scoped(const Config& config, size_t index) {
   return index < config.lists.size() && config.lists[index].clients.restricted();
 }
@@ -116,6 +125,14 @@ class ChangeSet::Builder {
   bool add_diff(const trie::List* before, const trie::List* after) {
     if (before == nullptr || after == nullptr)
       return add_all(before) && add_all(after);
+    if (const trie::ChangeList* changes = recorded_changes(before, after)) {
+      // A superset of the diff below (any metadata change counts).
+      for (const auto& key : changes->keys) {
+        if (!add(key))
+          return false;
+      }
+      return true;
+    }
     const std::vector<Effect> old_effects = effects(*before);
     const std::vector<Effect> new_effects = effects(*after);
     auto changed = [&](const trie::RawEntry& x, const trie::RawEntry& y) {
@@ -249,6 +266,11 @@ uint64_t ChangeSet::walk_size(const Snapshot& old, const Snapshot& now) {
     const trie::List* after = slot(now, i).list.get();
     if (before == after && !scoped(now.config(), i))
       continue;
+    if (const trie::ChangeList* changes = recorded_changes(before, after);
+        changes != nullptr && !scoped(now.config(), i)) {
+      entries += changes->keys.size();
+      continue;
+    }
     for (const trie::List* list : {before, after}) {
       if (list != nullptr)
         entries += list->info().entry_count;

@@ -219,6 +219,62 @@ TEST_CASE("change set: only changed entries, and nothing when nothing changed", 
   CHECK_FALSE(ChangeSet::between(*old_snapshot, *other_config, 100));
 }
 
+TEST_CASE(
+    "change set: a list's recorded changes stand in for the diff when they are against "
+    "the loaded list",
+    "[change_set]") {
+  Generations generations;
+  const Entries v1 = {test::entry("kept.example"), test::entry("dropped.example"),
+                      test::entry("changed.example")};
+  const Entries v2 = {test::entry("kept.example"), test::entry("added.example"),
+                      test::entry("changed.example", Policy::block, Scope::subtree,
+                                  test::meta_action(Action::refuse))};
+  auto main_v1 = compile(v1);
+  auto with_changes = [&](const Entries& entries, const trie::List& previous) {
+    trie::Builder builder;
+    for (const auto& e : entries)
+      builder.add(e);
+    trie::BuildOptions options;
+    options.previous = &previous;
+    std::string error;
+    auto list = trie::List::from_bytes(builder.finish(options), {}, error);
+    INFO(error);
+    REQUIRE(list);
+    REQUIRE(list->changes());
+    return list;
+  };
+  auto main_v2 = with_changes(v2, *main_v1);
+  auto empty = compile({});
+  auto office = compile({test::entry("office.example")});
+  auto old_snapshot = generations.make({main_v1, empty, office, empty}, 1);
+  auto new_snapshot = generations.make({main_v2, empty, office, empty}, 2);
+
+  // The recorded changes (3) plus the client-scoped list walked twice (2), not
+  // the 3 + 3 entries of a diff.
+  CHECK(ChangeSet::walk_size(*old_snapshot, *new_snapshot) == 3 + 2);
+  auto changes = ChangeSet::between(*old_snapshot, *new_snapshot, 100);
+  REQUIRE(changes);
+  auto diffed = ChangeSet::between(*old_snapshot,
+                                   *generations.make({compile(v2), empty, office, empty}, 2), 100);
+  REQUIRE(diffed);
+  for (const char* name : {"added.example", "www.added.example", "dropped.example",
+                           "changed.example", "kept.example", "office.example", "nothing.test"}) {
+    INFO(name);
+    CHECK(changes->may_affect(test::wire(name)) == diffed->may_affect(test::wire(name)));
+  }
+  CHECK(changes->size() == diffed->size());
+
+  // Changes recorded against another list than the loaded one: diffed instead.
+  auto unrelated = compile({test::entry("other.example")});
+  auto main_v2_elsewhere = with_changes(v2, *unrelated);
+  auto elsewhere = generations.make({main_v2_elsewhere, empty, office, empty}, 2);
+  CHECK(ChangeSet::walk_size(*old_snapshot, *elsewhere) == 3 + 3 + 2);
+  auto fallback = ChangeSet::between(*old_snapshot, *elsewhere, 100);
+  REQUIRE(fallback);
+  CHECK_FALSE(fallback->may_affect(test::wire("other.example")));
+  CHECK(fallback->may_affect(test::wire("added.example")));
+}
+
 TEST_CASE("change set over time: the entries whose windows turn", "[change_set]") {
   Generations generations;
   auto main_list = compile({test::entry("opens.example", Policy::block, Scope::subtree,

@@ -6,7 +6,8 @@
 // added, removed or changed (policy, scope, action, validity window), or if its
 // name is covered by a client-scoped list (whose mixed outcome newly_blocked()
 // always reports). A ChangeSet holds exactly those entries' names, taken from
-// the lists themselves by walking them in key order; a cached name none of whose
+// the lists themselves by walking them in key order, or from the change list a
+// new list file carries against the loaded one; a cached name none of whose
 // suffixes is in the set needs no policy lookup. The set is a superset: a name
 // that passes the filter still gets the exact newly_blocked() check.
 //
@@ -44,6 +45,8 @@ class ChangeSet {
   // How many list entries between() would walk for this pair (0 when it would
   // return nullopt at once): its cost, to set against deciding every cached
   // message. Walking an entry costs tens of nanoseconds, a decision microseconds.
+  // A list that carries its changes against the loaded one (trie::ChangeList)
+  // costs only those.
   static uint64_t walk_size(const Snapshot& old, const Snapshot& now);
 
   // False only when neither `wire_name` nor any of its ancestors is in the set;
