@@ -37,19 +37,27 @@ struct Kept {
   uint32_t value_class = 0;
 };
 
-// The keys of the entries added, removed or changed (policy, scope, any
-// metadata field) from `previous` to the kept entries, in key order: one merge
-// of the two key orders. `metadata_of(k)` is a kept entry's metadata.
+// The entries added, removed or changed (policy, scope, any metadata field)
+// from `previous` to the kept entries: how many, and the keys in key order while
+// there are at most `limit`. One merge of the two key orders.
+struct ChangedKeys {
+  uint64_t count = 0;
+  std::vector<std::string> keys;  // complete when count <= limit
+};
 template <typename MetadataOf>
-std::vector<std::string> changed_keys(const List& previous, const std::vector<Pending>& pending,
-                                      const std::vector<Kept>& kept, MetadataOf metadata_of) {
+ChangedKeys changed_keys(const List& previous, const std::vector<Pending>& pending,
+                         const std::vector<Kept>& kept, MetadataOf metadata_of, size_t limit) {
   std::vector<std::optional<Metadata>> old_metadata(previous.info().metadata_count);
   const auto old_meta = [&](uint32_t id) -> const Metadata& {
     if (!old_metadata.at(id))
       old_metadata[id] = previous.metadata(id).to_owned();
     return *old_metadata[id];
   };
-  std::vector<std::string> out;
+  ChangedKeys out;
+  const auto changed = [&](std::string_view key) {
+    if (++out.count <= limit)
+      out.keys.emplace_back(key);
+  };
   const auto cursor = previous.entries();
   RawEntry old_entry;
   bool has_old = cursor->next(old_entry);
@@ -63,16 +71,16 @@ std::vector<std::string> changed_keys(const List& previous, const std::vector<Pe
                   : next == kept.size() ? -1
                                         : old_key.compare(pending[kept[next].pending].key);
     if (c < 0) {
-      out.emplace_back(old_key);
+      changed(old_key);
       has_old = cursor->next(old_entry);
     } else if (c > 0) {
-      out.push_back(pending[kept[next].pending].key);
+      changed(pending[kept[next].pending].key);
       ++next;
     } else {
       const Kept& k = kept[next];
       if (old_entry.policy != k.policy || old_entry.scope != k.scope ||
           !(old_meta(old_entry.metadata_id) == metadata_of(k)))
-        out.emplace_back(old_key);
+        changed(old_key);
       has_old = cursor->next(old_entry);
       ++next;
     }
@@ -486,13 +494,14 @@ std::vector<uint8_t> Builder::finish(const BuildOptions& options) {
   // The change list against the list this one replaces, if any.
   std::vector<uint8_t> changes;
   if (options.previous != nullptr) {
-    const std::vector<std::string> keys = changed_keys(
+    const ChangedKeys changed = changed_keys(
         *options.previous, pending, kept,
-        [&](const Kept& k) -> const Metadata& { return impl_->metas[meta_order[k.meta]]; });
-    stats_.changes = keys.size();
-    stats_.changes_recorded = keys.size() <= options.max_changes;
+        [&](const Kept& k) -> const Metadata& { return impl_->metas[meta_order[k.meta]]; },
+        options.max_changes);
+    stats_.changes = changed.count;
+    stats_.changes_recorded = changed.count <= options.max_changes;
     if (stats_.changes_recorded)
-      changes = changes_section(*options.previous, keys);
+      changes = changes_section(*options.previous, changed.keys);
   }
 
   // 4. Value classes (policy, scope, metadata), most frequent first.
