@@ -17,6 +17,7 @@
 
 #include "lookup_fixture.h"
 #include "pangea/trie/builder.h"
+#include "pangea/trie/list.h"
 #include "pangea/trie/name.h"
 #include "pangea/trie/signature.h"
 
@@ -39,7 +40,7 @@ std::vector<uint8_t> bytes_of(std::string_view text) {
 }
 
 std::vector<uint8_t> build(const std::vector<trie::Entry>& entries, size_t block_size,
-                           bool keep_redundant = false) {
+                           bool keep_redundant = false, const trie::List* previous = nullptr) {
   trie::Builder builder;
   for (const auto& e : entries)
     builder.add(e);
@@ -49,6 +50,7 @@ std::vector<uint8_t> build(const std::vector<trie::Entry>& entries, size_t block
   options.serial = 42;
   options.block_size = block_size;
   options.keep_redundant = keep_redundant;
+  options.previous = previous;
   return builder.finish(options);
 }
 
@@ -89,6 +91,17 @@ int main(int argc, char** argv) {
   write(open_dir + "seed-fixture-b16-pruned.pbl", build(fixture, 16));
   write(open_dir + "seed-fixture-b4096.pbl", build(fixture, 4096, true));
   write(open_dir + "seed-many-classes-b8.pbl", build(fuzz::fixture_entries(true), 8, true));
+  {
+    // A change list (the changes section) against the pruned fixture.
+    std::string error;
+    const auto previous = trie::List::from_bytes(build(fixture, 16), {}, error);
+    if (!previous) {
+      std::fprintf(stderr, "previous: %s\n", error.c_str());
+      return 1;
+    }
+    write(open_dir + "seed-changes-b8.pbl",
+          build(fuzz::fixture_entries(true), 8, false, previous.get()));
+  }
   {
     std::vector<uint8_t> signed_file;
     std::string error;
