@@ -1,6 +1,7 @@
 #include "pangea/policy/engine.h"
 
 #include <catch2/catch.hpp>
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -71,6 +72,23 @@ std::string verdict(const Engine& engine, const char* name) {
 }
 
 const char* kOneList = "  - { name: main, file: main.pbl, action: nxdomain }\n";
+
+// Waits up to 10 s for the swap hook to have run once.
+void wait_for_swap(const std::atomic<int>& swaps) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (swaps == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+}
+
+// Writes main.pbl (old.example, serial 1) and a configuration that watches it
+// every `interval_ms`; returns the configuration's path.
+std::string watching_config(World& w, int interval_ms) {
+  w.write_list("main", {test::entry("old.example")}, 1);
+  const std::string path = w.dir.file("pangea.yaml");
+  test::write_text(path, "version: 1\nreload: { interval_ms: " + std::to_string(interval_ms) +
+                             " }\nlists:\n" + kOneList);
+  return path;
+}
 
 }  // namespace
 
@@ -291,10 +309,7 @@ TEST_CASE("a missing GeoIP database stops the start", "[engine]") {
 
 TEST_CASE("the watcher thread swaps a replaced file and stops promptly", "[engine]") {
   World w;
-  w.write_list("main", {test::entry("old.example")}, 1);
-  const std::string path = w.dir.file("pangea.yaml");
-  test::write_text(path,
-                   std::string("version: 1\nreload: { interval_ms: 20 }\nlists:\n") + kOneList);
+  const std::string path = watching_config(w, 20);
   Engine engine(w.log.logger());
   std::atomic<int> swaps{0};
   engine.set_on_swap([&](auto, auto) { ++swaps; });
@@ -310,10 +325,7 @@ TEST_CASE("the watcher thread swaps a replaced file and stops promptly", "[engin
     }
   });
   w.write_list("main", {test::entry("new.example")}, 2);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (swaps == 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  wait_for_swap(swaps);
   done = true;
   reader.join();
   CHECK(swaps == 1);
@@ -327,28 +339,20 @@ TEST_CASE("the watcher thread swaps a replaced file and stops promptly", "[engin
 
 TEST_CASE("a replaced file is swapped in without waiting for the interval", "[engine]") {
   World w;
-  w.write_list("main", {test::entry("old.example")}, 1);
-  const std::string path = w.dir.file("pangea.yaml");
-  test::write_text(
-      path, std::string("version: 1\nreload: { interval_ms: 3600000 }\nlists:\n") + kOneList);
+  const std::string path = watching_config(w, 3600000);
   Engine engine(w.log.logger());
   std::atomic<int> swaps{0};
   engine.set_on_swap([&](auto, auto) { ++swaps; });
   engine.start(load_config(path));
   w.write_list("main", {test::entry("new.example")}, 2);  // rename into place
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (swaps == 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  wait_for_swap(swaps);
   CHECK(swaps == 1);  // an hour before the next poll
   CHECK(verdict(engine, "new.example") == "nxdomain");
 }
 
 TEST_CASE("stop does not wait for a long interval", "[engine]") {
   World w;
-  w.write_list("main", {test::entry("old.example")}, 1);
-  const std::string path = w.dir.file("pangea.yaml");
-  test::write_text(
-      path, std::string("version: 1\nreload: { interval_ms: 3600000 }\nlists:\n") + kOneList);
+  const std::string path = watching_config(w, 3600000);
   const auto before = std::chrono::steady_clock::now();
   {
     Engine engine(w.log.logger());
