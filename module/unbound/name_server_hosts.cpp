@@ -12,10 +12,10 @@ namespace pangea::unbound {
 NameServerHosts::NameServerHosts(int64_t retention_seconds, int64_t now, unsigned bits_log2)
     : retention_(std::max<int64_t>(retention_seconds, 1)),
       mask_((size_t{1} << bits_log2) - 1),
+      words_((mask_ + 64) / 64),
       next_rotation_(now + retention_) {
-  const size_t words = std::max<size_t>((size_t{1} << bits_log2) / 64, 1);
   for (auto& generation : generations_) {
-    generation.reset(static_cast<uint64_t*>(std::calloc(words, sizeof(uint64_t))));
+    generation.reset(static_cast<uint64_t*>(std::calloc(words_, sizeof(uint64_t))));
     if (!generation)
       throw std::bad_alloc();
   }
@@ -50,8 +50,7 @@ void NameServerHosts::rotate_if_due(int64_t now) noexcept {
   // clear it and make it the newer one. The generation that was newer is kept,
   // so a name added just before this stays for another retention.
   const int older = 1 - newer_.load(std::memory_order_relaxed);
-  const size_t words = (mask_ + 1 + 63) / 64;
-  for (size_t i = 0; i < words; ++i)
+  for (size_t i = 0; i < words_; ++i)
     std::atomic_ref(generations_[older][i]).store(0, std::memory_order_relaxed);
   newer_.store(older, std::memory_order_seq_cst);
 }

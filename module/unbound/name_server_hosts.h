@@ -47,6 +47,7 @@ class NameServerHosts {
   };
   const int64_t retention_;
   const size_t mask_;
+  const size_t words_;  // per generation
   // calloc'd: pages are only resident once a bit in them is set. Accessed
   // through std::atomic_ref.
   std::unique_ptr<uint64_t[], Free> generations_[2];
