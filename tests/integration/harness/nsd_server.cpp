@@ -83,8 +83,9 @@ NsdServer::NsdServer(const TempDir& dir, NsdOptions options)
           options_.port = pick_free_port(options_.address);
         }
         TempDir::write_file(config_, render_nsd_config(options_, dir / "nsd", zones_));
-        return ProcessSpec{
-            kNsdBinary, {"-d", "-c", config_.string()}, {}, dir / "nsd/stderr.log", dir / "nsd"};
+        return ProcessSpec{kNsdBinary,  {"-d", "-c", config_.string()},
+                           {},          dir / "nsd/stderr.log",
+                           dir / "nsd", {}};
       }()) {
   ReadinessProbe probe{"nsd",
                        zones_.empty() ? "." : zones_.front(),

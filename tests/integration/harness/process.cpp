@@ -46,14 +46,14 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
 // Only async-signal-safe calls from here to exec: we may be a forked copy of a
 // multi-threaded process. Reports a failure as an errno through `error_fd`.
 [[noreturn]] void exec_child(const char* program, char** argv, char** envp, const char* output,
-                             const char* cwd, pid_t parent, int error_fd) {
+                             const char* input, const char* cwd, pid_t parent, int error_fd) {
   int err = 0;
   setpgid(0, 0);
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) {
     _exit(127);  // the test process is already gone
   }
   int out = open(output, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  int in = open(input, O_RDONLY | O_CLOEXEC);
   if (out < 0 || in < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0) {
     err = errno;
   } else if (cwd[0] != '\0' && chdir(cwd) != 0) {
@@ -81,6 +81,7 @@ Process::Process(const ProcessSpec& spec) : name_(spec.program.filename().string
   std::vector<char*> envp = pointers(env_strings);
   std::string program = spec.program.string();
   std::string output = spec.output_file.empty() ? "/dev/null" : spec.output_file.string();
+  std::string input = spec.input_file.empty() ? "/dev/null" : spec.input_file.string();
   std::string cwd = spec.working_dir.string();
 
   // Orphans of our children (nsd's helpers, once nsd exits) are reparented to
@@ -100,8 +101,8 @@ Process::Process(const ProcessSpec& spec) : name_(spec.program.filename().string
   }
   if (pid_ == 0) {
     close(pipe_fds[0]);
-    exec_child(program.c_str(), argv.data(), envp.data(), output.c_str(), cwd.c_str(), parent,
-               pipe_fds[1]);
+    exec_child(program.c_str(), argv.data(), envp.data(), output.c_str(), input.c_str(),
+               cwd.c_str(), parent, pipe_fds[1]);
   }
   // Also from the parent, so stop() can signal the group even if we win the race.
   setpgid(pid_, pid_);

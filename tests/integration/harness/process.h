@@ -28,6 +28,7 @@ struct ProcessSpec {
   std::map<std::string, std::string> environment;  // added to (or replacing) ours
   std::filesystem::path output_file;               // stdout+stderr; empty: /dev/null
   std::filesystem::path working_dir;               // empty: ours
+  std::filesystem::path input_file;                // stdin; empty: /dev/null
 };
 
 class Process {

@@ -112,7 +112,8 @@ UnboundServer::UnboundServer(const TempDir& dir, UnboundOptions options)
                            {"-d", "-c", config_.string()},
                            with_sanitizer_runtime(options_.environment),
                            stderr_,
-                           dir_};
+                           dir_,
+                           {}};
       }()) {
   // Any answer means the listener is up; localhost. is a built-in local zone,
   // so this does not depend on the upstream or the module.
@@ -121,12 +122,13 @@ UnboundServer::UnboundServer(const TempDir& dir, UnboundOptions options)
 }
 
 ControlResult UnboundServer::control(const std::vector<std::string>& args,
-                                     std::chrono::milliseconds timeout) const {
+                                     std::chrono::milliseconds timeout,
+                                     const std::filesystem::path& input) const {
   static std::atomic<unsigned> counter{0};
   auto output = dir_ / ("control-" + std::to_string(counter++) + ".out");
   std::vector<std::string> argv{"-c", config_.string()};
   argv.insert(argv.end(), args.begin(), args.end());
-  Process control(ProcessSpec{kUnboundControlBinary, argv, {}, output, dir_});
+  Process control(ProcessSpec{kUnboundControlBinary, argv, {}, output, dir_, input});
   ControlResult result;
   if (auto status = control.wait(timeout)) {
     result.exit_code = WIFEXITED(*status) ? WEXITSTATUS(*status) : 128 + WTERMSIG(*status);

@@ -71,9 +71,11 @@ class UnboundServer {
   const std::filesystem::path& stderr_path() const { return stderr_; }
   Process& process() { return process_; }
 
-  // Runs `unbound-control -c <config> <args...>` (bounded to `timeout`).
+  // Runs `unbound-control -c <config> <args...>` (bounded to `timeout`), its
+  // stdin from `input` (empty: /dev/null; load_cache reads it).
   ControlResult control(const std::vector<std::string>& args,
-                        std::chrono::milliseconds timeout = std::chrono::milliseconds(10000)) const;
+                        std::chrono::milliseconds timeout = std::chrono::milliseconds(10000),
+                        const std::filesystem::path& input = {}) const;
 
  private:
   UnboundOptions options_;
