@@ -96,6 +96,9 @@ class ChangeSet::Builder {
     if (over_)
       return false;
     const uint64_t hash = hash_key(key);
+    // Kept even when the hash is known: a collision must not lose a name.
+    set_.key_octets_.insert(set_.key_octets_.end(), key.begin(), key.end());
+    set_.key_ends_.push_back(set_.key_octets_.size());
     if (set_.contains(hash))
       return true;
     if (set_.size_ >= max_names_) {
@@ -287,6 +290,17 @@ bool ChangeSet::contains(uint64_t hash) const noexcept {
     if (slots_[i] == 0)
       return false;
   }
+}
+
+std::vector<std::span<const uint8_t>> ChangeSet::keys() const {
+  std::vector<std::span<const uint8_t>> out;
+  out.reserve(key_ends_.size());
+  size_t start = 0;
+  for (size_t end : key_ends_) {
+    out.emplace_back(key_octets_.data() + start, end - start);
+    start = end;
+  }
+  return out;
 }
 
 bool ChangeSet::may_affect(std::span<const uint8_t> wire) const noexcept {

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 #include <map>
+#include <set>
+#include <string>
 #include <random>
 
 #include "support.h"
@@ -163,6 +165,17 @@ std::vector<uint8_t> query(Names& names) {
   return *wire;
 }
 
+// A trie key (reversed labels) as a dotted name.
+std::string name_of_key(std::span<const uint8_t> key) {
+  std::string name;
+  for (size_t pos = 0; pos < key.size(); pos += 1 + key[pos]) {
+    const std::string label(key.begin() + static_cast<std::ptrdiff_t>(pos + 1),
+                            key.begin() + static_cast<std::ptrdiff_t>(pos + 1 + key[pos]));
+    name = name.empty() ? label : label + "." + name;
+  }
+  return name;
+}
+
 const int64_t kTimes[] = {500, 999, 1000, 1500, 2000, 2001, 2500, 3000, 3001, 4000};
 
 }  // namespace
@@ -204,6 +217,11 @@ TEST_CASE("change set: only changed entries, and nothing when nothing changed", 
     CHECK(changes->may_affect(test::wire(c.name)) == c.affected);
   }
   CHECK(changes->size() == 4);  // added, dropped, changed, office
+  std::set<std::string> names;
+  for (const auto key : changes->keys())
+    names.insert(name_of_key(key));
+  CHECK(names == std::set<std::string>{"added.example", "changed.example", "dropped.example",
+                                       "office.example"});
 
   // The same lists again: only the client-scoped list.
   auto unchanged = ChangeSet::between(*old_snapshot, *old_snapshot, 100);

@@ -57,6 +57,11 @@ class ChangeSet {
 
   size_t size() const { return size_; }
 
+  // The names themselves, as trie keys (reversed labels, each with its length
+  // octet), for a caller that looks names up rather than filtering them. A name
+  // added twice may be listed twice.
+  std::vector<std::span<const uint8_t>> keys() const;
+
  private:
   ChangeSet() = default;
   class Builder;
@@ -67,6 +72,8 @@ class ChangeSet {
   // exact check, so the keys themselves are not kept.
   std::vector<uint64_t> slots_;
   size_t size_ = 0;
+  std::vector<uint8_t> key_octets_;  // the keys, concatenated
+  std::vector<size_t> key_ends_;     // where each ends in key_octets_
 };
 
 }  // namespace pangea::policy
