@@ -109,12 +109,21 @@ Mark mark_of(const reply_info* rep) {
   return mark;
 }
 
+// A walked message, copied to rebuild the cache index from.
+struct SeenMessage {
+  Name qname;
+  uint16_t qtype;
+  uint16_t qclass;
+  std::vector<Name> chain;
+};
+
 struct Walk {
   bool find_ours;  // Pangea's answers may be in the cache: mark them
   std::optional<uint32_t> drop_tag;
   const policy::ChangeSet* prefilter;
   std::vector<CachedMessage> candidates;
   size_t walked = 0;
+  std::vector<SeenMessage>* seen = nullptr;  // when rebuilding the index
 };
 
 // Runs with the slab's table lock held, which the workers need for every cache
@@ -125,6 +134,17 @@ void visit_entry(lruhash_entry* entry, void* arg) {
   auto* rep = static_cast<reply_info*>(entry->data);
   ++walk->walked;
   const std::span<const uint8_t> qname(key->key.qname, key->key.qname_len);
+  if (walk->seen != nullptr) {
+    SeenMessage& seen = walk->seen->emplace_back(
+        SeenMessage{Name(qname.begin(), qname.end()), key->key.qtype, key->key.qclass, {}});
+    if (rep != nullptr) {
+      visit_chain(rep, [&](std::span<const uint8_t> owner, std::span<const uint8_t> target) {
+        seen.chain.emplace_back(owner.begin(), owner.end());
+        seen.chain.emplace_back(target.begin(), target.end());
+        return false;
+      });
+    }
+  }
   const Mark mark = walk->find_ours ? mark_of(rep) : Mark{};
   const bool dropped = walk->drop_tag && mark.tag == walk->drop_tag;
   if (!dropped && walk->prefilter != nullptr && !walk->prefilter->may_affect(qname)) {
@@ -171,6 +191,59 @@ void copy_pangea_entry(lruhash_entry* entry, void* arg) {
   static_cast<std::vector<MessageKey>*>(arg)->push_back(MessageKey::of(entry));
 }
 
+// The candidates from the index: the messages it holds under the changed
+// names, looked up in the cache one by one and visited as the walk would.
+// False when the index cannot stand in for the walk.
+bool visit_indexed(module_env* env, CachedNames& index, Walk& walk) {
+  if (walk.prefilter == nullptr || !index.complete() ||
+      msg_cache_count(env) > index.message_bound()) {
+    return false;
+  }
+  const auto keys = walk.prefilter->keys();
+  const auto messages = index.messages_under(keys, walk.drop_tag);
+  if (!messages)
+    return false;
+  for (const MessageName& message : *messages) {
+    query_info info{};
+    info.qname = const_cast<uint8_t*>(message.qname.data());
+    info.qname_len = message.qname.size();
+    info.qtype = message.qtype;
+    info.qclass = message.qclass;
+    // With and without CD: AAAA hashes apart (query_info_hash), others alike.
+    const uint16_t variants = message.qtype == LDNS_RR_TYPE_AAAA ? 2 : 1;
+    for (uint16_t v = 0; v < variants; ++v) {
+      const hashvalue_type hash = query_info_hash(&info, v == 0 ? 0 : BIT_CD);
+      lruhash_entry* entry = slabhash_lookup(env->msg_cache, hash, &info, 0);
+      if (entry == nullptr)
+        continue;
+      visit_entry(entry, &walk);
+      lock_rw_unlock(&entry->lock);
+    }
+  }
+  return true;
+}
+
+// Walks the whole cache; with `index`, rebuilds it from what the walk saw.
+// The index records again from before the walk starts, so a message stored
+// behind the walk is recorded by its query (cache_index.h).
+void visit_all(module_env* env, CachedNames* index, Walk& walk) {
+  std::vector<SeenMessage> seen;
+  if (index != nullptr) {
+    index->restart();
+    walk.seen = &seen;
+  }
+  traverse_in_chunks(env->msg_cache, &visit_entry, &walk);
+  walk.seen = nullptr;
+  if (index == nullptr)
+    return;
+  std::vector<std::span<const uint8_t>> chain;
+  for (const SeenMessage& message : seen) {
+    chain.assign(message.chain.begin(), message.chain.end());
+    index->add_message(message.qname, message.qtype, message.qclass, chain);
+  }
+  index->finish_rebuild();
+}
+
 }  // namespace
 
 size_t purge_pangea_answers(module_env* env) {
@@ -186,7 +259,7 @@ size_t purge_pangea_answers(module_env* env) {
 PurgeResult purge_msg_cache(module_env* env, const policy::ChangeSet* prefilter,
                             const CachePurgePredicate& must_purge,
                             const CachePurgePredicate* must_purge_ours,
-                            std::optional<uint32_t> drop_tag) {
+                            std::optional<uint32_t> drop_tag, CachedNames* index) {
   PurgeResult result;
   if (env == nullptr || env->msg_cache == nullptr)
     return result;
@@ -195,8 +268,10 @@ PurgeResult purge_msg_cache(module_env* env, const policy::ChangeSet* prefilter,
   // few microseconds per message: two policy lookups). Deciding inside the
   // walk stalled every worker whose lookup hashed to the slab being walked.
   Walk walk{must_purge_ours != nullptr, drop_tag, prefilter, {}, 0};
-  traverse_in_chunks(env->msg_cache, &visit_entry, &walk);
-  result.walked = walk.walked;
+  result.indexed = index != nullptr && visit_indexed(env, *index, walk);
+  if (!result.indexed)
+    visit_all(env, index, walk);
+  result.walked = result.indexed ? msg_cache_count(env) : walk.walked;
   result.candidates = walk.candidates.size();
   // Decide every message first and remove them all afterwards, in one short
   // burst: the newly blocked names leave the cache together, so the new

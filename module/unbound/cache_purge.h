@@ -10,7 +10,9 @@
 // The walk is cheap per message when a policy::ChangeSet is given: under the
 // cache locks each message's names get a few hash probes, and only the
 // messages that pass (the names near a changed entry) are copied out and
-// decided exactly, outside the locks.
+// decided exactly, outside the locks. With the cache index (cached_names.h)
+// and a change set there is no walk: the messages recorded under the changed
+// names are looked up in the cache, and decided the same way.
 
 #include <cstddef>
 #include <cstdint>
@@ -18,6 +20,7 @@
 #include <optional>
 #include <span>
 
+#include "cached_names.h"
 #include "pangea/policy/change_set.h"
 #include "unbound_api.h"
 
@@ -33,9 +36,10 @@ using CachePurgePredicate = std::function<bool(std::span<const uint8_t> wire_nam
 inline constexpr size_t kMaxChangedNames = size_t{1} << 18;
 
 struct PurgeResult {
-  size_t walked = 0;      // messages in the cache
+  size_t walked = 0;      // messages in the cache (walked, or counted)
   size_t candidates = 0;  // decided with `must_purge` (passed the prefilter)
   size_t removed = 0;
+  bool indexed = false;  // looked up in the index, no walk
 };
 
 // Removes the cached messages for which `must_purge` is true of the question
@@ -50,10 +54,14 @@ struct PurgeResult {
 // off): the walk then does not look for them, which costs a lock per message.
 // With `drop_tag`, every one of Pangea's answers whose token has that
 // generation tag (answer_records.h) is removed too, whatever its name.
+// With `index` and `prefilter`, and the index complete and not outnumbered by
+// the cache, the candidates are the messages the index holds under the
+// changed names; otherwise the cache is walked and `index` rebuilt from it.
 PurgeResult purge_msg_cache(module_env* env, const policy::ChangeSet* prefilter,
                             const CachePurgePredicate& must_purge,
                             const CachePurgePredicate* must_purge_ours,
-                            std::optional<uint32_t> drop_tag = std::nullopt);
+                            std::optional<uint32_t> drop_tag = std::nullopt,
+                            CachedNames* index = nullptr);
 
 // Messages in the message cache now (an estimate: the count moves under us).
 size_t msg_cache_count(module_env* env);

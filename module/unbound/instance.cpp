@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <optional>
@@ -88,6 +89,17 @@ Instance::Instance(module_env* env, int id)
     const int64_t max_ttl = env_->cfg != nullptr ? env_->cfg->max_ttl : 86400;
     name_server_hosts_ = std::make_unique<NameServerHosts>(max_ttl, std::time(nullptr));
   }
+  if (config.cache.purge_index) {
+    const uint64_t cache_size = env_->cfg != nullptr ? env_->cfg->msg_cache_size : 4 << 20;
+    const uint64_t max_names = config.cache.purge_index_max_names != 0
+                                   ? config.cache.purge_index_max_names
+                                   : std::max<uint64_t>(cache_size / 128, 1024);
+    cached_names_ = std::make_unique<CachedNames>(static_cast<size_t>(max_names));
+    // A cache kept across a reload holds messages nobody recorded; the purge
+    // below walks it and rebuilds the index.
+    if (msg_cache_count(env_) > 0)
+      cached_names_->give_up();
+  }
   if (config.stats) {
     stats_file_ = config.stats->file;
     stats_interval_ = config.stats->interval;
@@ -99,7 +111,7 @@ Instance::Instance(module_env* env, int id)
 
   // Before start(): the swap hook below may fire as soon as the watcher runs.
   window_watch_ = std::make_unique<WindowWatch>(
-      env_, [this] { return engine_.snapshot(); }, cache_blocked_answers_);
+      env_, [this] { return engine_.snapshot(); }, cache_blocked_answers_, cached_names_.get());
   engine_.set_on_swap([this](std::shared_ptr<const policy::Snapshot> old,
                              std::shared_ptr<const policy::Snapshot> now) {
     if (now)
@@ -178,15 +190,16 @@ void Instance::purge_after_swap(const policy::Snapshot* old, const policy::Snaps
                       cache_blocked_answers_ ? &ours_changed : nullptr,
                       // The next generation's tag was last given 64 generations ago: no cached
                       // answer may still carry it when that generation is published.
-                      token_tag(now.generation() + 1));
+                      token_tag(now.generation() + 1), cached_names_.get());
   const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - started);
   const int64_t cpu = thread_cpu_us() - cpu_started;
   // Always logged after a swap: it is also the moment the new generation is
   // fully in force (tests and operators wait for it).
   if (result.removed > 0 || old != nullptr) {
-    const std::string how = changes ? std::to_string(changes->size()) + " changed name(s)"
-                                    : std::string("no change set");
+    std::string how = changes ? std::to_string(changes->size()) + " changed name(s)"
+                              : std::string("no change set");
+    how += result.indexed ? ", looked up in the index" : ", walked";
     log_info(
         "pangea: generation %llu in force: removed %zu cached answer(s) for newly listed names "
         "(%zu cached, %zu checked, %s, %lld us, %lld us CPU)",

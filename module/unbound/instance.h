@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "answer_records.h"
+#include "cached_names.h"
 #include "name_server_hosts.h"
 #include "pangea/policy/engine.h"
 #include "pangea/telemetry/counters.h"
@@ -40,6 +41,9 @@ class Instance {
   // The name server hosts whose blocked answers are not stored
   // (name_server_guard.h); null when blocked answers are not stored at all.
   NameServerHosts* name_server_hosts() const { return name_server_hosts_.get(); }
+  // The index of cached names the purges look up (cached_names.h); null when
+  // CacheConfig::purge_index is off.
+  CachedNames* cached_names() const { return cached_names_.get(); }
 
   // The answer records (answer_records.h) of `snapshot`'s generation, created
   // on first use; null for a generation older than the newest one seen.
@@ -71,6 +75,7 @@ class Instance {
   bool hit_log_to_resolver_log_ = false;
   bool cache_blocked_answers_ = false;
   std::unique_ptr<NameServerHosts> name_server_hosts_;
+  std::unique_ptr<CachedNames> cached_names_;
   std::string stats_file_;
   uint32_t stats_interval_ = 0;
   std::mutex stats_mutex_;

@@ -1,22 +1,31 @@
 #include "internal_lookups.h"
 
+#include "cache_index.h"
 #include "inplace_callbacks.h"
 #include "instance.h"
 #include "name_server_guard.h"
+#include "query_state.h"
 
 namespace pangea::unbound {
 namespace {
 
 // Called by the iterator for every response to a query it sent, before it
 // stores anything. Returns 1 (0 would make Unbound log an error).
-int on_query_response(module_qstate* qstate, dns_msg* response, int /*id*/,
-                      void* cb_args) noexcept {
+int on_query_response(module_qstate* qstate, dns_msg* response, int id, void* cb_args) noexcept {
   try {
     if (cb_args == nullptr)
       return 1;
     auto& instance = *static_cast<Instance*>(cb_args);
     if (response != nullptr)
       note_name_servers(instance, *response);
+    // The iterator may store this response under its own question (a step of
+    // a CNAME chain it follows), also for its own lookups, which never pass
+    // through operate().
+    if (response != nullptr && qstate != nullptr && instance.cached_names() != nullptr) {
+      QueryState* state = query_state(qstate, id);
+      record_message(*instance.cached_names(), response->qinfo, response->rep, qstate->region,
+                     state != nullptr ? &state->recorded : nullptr);
+    }
     if (qstate != nullptr && is_internal(qstate))
       keep_listed_out_of_cache(instance, qstate);
   } catch (...) {

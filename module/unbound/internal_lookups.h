@@ -7,8 +7,9 @@
 // host under a listed domain may serve unrelated zones. But the worker answers
 // clients from the message cache without asking any module, so a real answer
 // stored there for a listed name would bypass the policy. The iterator starts
-// its own lookups at itself (curmod = iterator), so they never pass through
-// this module's operate(): a query-response inplace callback reaches them.
+// its own lookups at itself (curmod = iterator), so they reach this module's
+// operate() only when they are done (module_event_moddone), after the iterator
+// stored their answer: a query-response inplace callback reaches them before.
 
 #include "unbound_api.h"
 

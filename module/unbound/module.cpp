@@ -27,41 +27,10 @@
 #include "pangea/policy/ede.h"
 #include "pangea/policy/network.h"
 #include "pangea/version.h"
+#include "query_state.h"
 
 namespace pangea::unbound {
 namespace {
-
-// Under which lists a query was decided and passed on: the decision holds for
-// that generation until its next validity-window transition (see
-// enforce_after_change).
-struct PassedOn {
-  bool passed = false;
-  uint64_t generation = 0;
-  int64_t valid_until = INT64_MAX;  // UTC seconds; INT64_MAX: no transition ahead
-};
-
-// Per-query state in qstate->minfo[id], allocated in qstate->region: how a
-// query was passed on and, for the cname action, the answer waiting for the
-// landing name's subquery.
-struct QueryState {
-  PassedOn passed;
-  dns_msg* landing = nullptr;  // the CNAME, then the landing name's records
-};
-static_assert(std::is_trivially_destructible_v<QueryState>);
-
-// The query's state, created on first use; null when the region is exhausted.
-// The region frees it with the query (QueryState is trivially destructible).
-QueryState* query_state(module_qstate* qstate, int id) {
-  auto* state = static_cast<QueryState*>(qstate->minfo[id]);
-  if (state == nullptr) {
-    void* memory = regional_alloc(qstate->region, sizeof(QueryState));
-    if (memory == nullptr)
-      return nullptr;
-    state = new (memory) QueryState();
-    qstate->minfo[id] = state;
-  }
-  return state;
-}
 
 Instance* instance_of(module_env* env, int id) {
   auto* dynlib = static_cast<dynlibmod_env*>(env->modinfo[id]);
@@ -76,6 +45,18 @@ void log_exception(const char* where) noexcept {
   } catch (...) {
     log_err("pangea: %s: unknown exception", where);
   }
+}
+
+// Records in the cache index what the query may store in the message cache:
+// its question, with the CNAME chain of `answer` (cache_index.h).
+void record_in_index(Instance& instance, module_qstate* qstate, int id,
+                     const dns_msg* answer = nullptr) {
+  CachedNames* index = instance.cached_names();
+  if (index == nullptr)
+    return;
+  QueryState* state = query_state(qstate, id);
+  record_message(*index, qstate->qinfo, answer != nullptr ? answer->rep : nullptr, qstate->region,
+                 state != nullptr ? &state->recorded : nullptr);
 }
 
 void pass_on(module_qstate* qstate, module_ev event, int id) {
@@ -238,6 +219,11 @@ bool answer_and_store(Instance& instance, const std::shared_ptr<const policy::Sn
   const uint32_t token = records != nullptr ? records->token_for(decision, now) : 0;
   if (!store_answer(qstate, token))
     verbose(VERB_ALGO, "pangea: the message cache did not take a blocked answer");
+  if (CachedNames* index = instance.cached_names()) {
+    index->add_stored_answer({qstate->qinfo.qname, qstate->qinfo.qname_len}, qstate->qinfo.qtype,
+                             qstate->qinfo.qclass,
+                             token != 0 ? tag_of_token(token) : CachedNames::kTags);
+  }
   unstore_if_name_server(instance, qstate->qinfo);
   return true;
 }
@@ -503,6 +489,9 @@ __attribute__((visibility("default"))) void operate(module_qstate* qstate, modul
         if (instance->cache_blocked_answers() && enforce_on_internal(*instance, qstate, id))
           return;
         keep_listed_out_of_cache(*instance, qstate);
+        record_in_index(*instance, qstate, id);
+      } else if (event == module_event_moddone) {
+        record_in_index(*instance, qstate, id, qstate->return_msg);
       }
       pass_on(qstate, event, id);
       return;
@@ -516,12 +505,14 @@ __attribute__((visibility("default"))) void operate(module_qstate* qstate, modul
       if (!enforce_on_query(*instance, qstate, id, passed)) {
         if (QueryState* passing = query_state(qstate, id))
           passing->passed = passed;
+        record_in_index(*instance, qstate, id);
         qstate->ext_state[id] = module_wait_module;
       }
       return;
     }
     if (event == module_event_moddone) {
       qstate->ext_state[id] = module_finished;
+      record_in_index(*instance, qstate, id, qstate->return_msg);
       if (state != nullptr && enforce_after_change(*instance, qstate, id, state->passed))
         return;
       enforce_on_chain(*instance, qstate, id);
@@ -548,16 +539,33 @@ __attribute__((visibility("default"))) void inform_super(module_qstate* qstate, 
 }
 
 __attribute__((visibility("default"))) void clear(module_qstate* qstate, int id) noexcept {
+  using namespace pangea::unbound;
+  try {
+    // The query ends: record again what it may have stored (cache_index.h).
+    const auto* state = static_cast<const QueryState*>(qstate->minfo[id]);
+    Instance* instance = instance_of(qstate->env, id);
+    if (state != nullptr && state->recorded != nullptr && instance != nullptr &&
+        instance->cached_names() != nullptr) {
+      record_again(*instance->cached_names(), state->recorded);
+    }
+  } catch (...) {
+    log_exception("clear");
+  }
   // Per-query state lives in the query's region; it goes with the region.
   qstate->minfo[id] = nullptr;
 }
 
 __attribute__((visibility("default"))) size_t get_mem(module_env* env, int id) noexcept {
-  (void)env;
-  (void)id;
   // The lists are file mappings, shared and accounted by the kernel; Unbound's
-  // memory statistics count heap caches, which we do not keep.
-  return 0;
+  // memory statistics count heap caches: the cache index is one.
+  try {
+    const Instance* instance = pangea::unbound::instance_of(env, id);
+    return instance != nullptr && instance->cached_names() != nullptr
+               ? instance->cached_names()->memory_bytes()
+               : 0;
+  } catch (...) {
+    return 0;
+  }
 }
 
 }  // extern "C"

@@ -7,8 +7,9 @@
 
 namespace pangea::unbound {
 
-WindowWatch::WindowWatch(module_env* env, SnapshotSource snapshots, bool stored_answers)
-    : env_(env), snapshots_(std::move(snapshots)), stored_answers_(stored_answers) {
+WindowWatch::WindowWatch(module_env* env, SnapshotSource snapshots, bool stored_answers,
+                         CachedNames* index)
+    : env_(env), snapshots_(std::move(snapshots)), stored_answers_(stored_answers), index_(index) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -69,8 +70,9 @@ void WindowWatch::run() {
       const CachePurgePredicate ours_changed = [&](std::span<const uint8_t> name) {
         return policy::stored_answer_stale(*snapshot, before, *snapshot, now, name);
       };
-      const PurgeResult result = purge_msg_cache(env_, changes ? &*changes : nullptr, newly_blocked,
-                                                 stored_answers_ ? &ours_changed : nullptr);
+      const PurgeResult result =
+          purge_msg_cache(env_, changes ? &*changes : nullptr, newly_blocked,
+                          stored_answers_ ? &ours_changed : nullptr, std::nullopt, index_);
       log_info("pangea: validity windows changed at %lld: removed %zu cached answer(s)",
                static_cast<long long>(*boundary), result.removed);
     } catch (const std::exception& e) {

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "pangea/policy/snapshot.h"
+#include "cached_names.h"
 #include "unbound_api.h"
 
 namespace pangea::unbound {
@@ -25,7 +26,8 @@ class WindowWatch {
   using SnapshotSource = std::function<std::shared_ptr<const policy::Snapshot>()>;
 
   // `stored_answers`: CacheConfig::blocked_answers (Pangea's answers may be cached).
-  WindowWatch(module_env* env, SnapshotSource snapshots, bool stored_answers);
+  // `index`: the cache index the purges look up (null: none); must outlive this.
+  WindowWatch(module_env* env, SnapshotSource snapshots, bool stored_answers, CachedNames* index);
   ~WindowWatch();  // stops the thread promptly
   WindowWatch(const WindowWatch&) = delete;
   WindowWatch& operator=(const WindowWatch&) = delete;
@@ -39,6 +41,7 @@ class WindowWatch {
   module_env* env_;
   SnapshotSource snapshots_;
   bool stored_answers_;
+  CachedNames* index_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

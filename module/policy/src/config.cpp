@@ -695,9 +695,13 @@ Config parse_config(std::string_view text, const std::string& file, const Enviro
   }
 
   if (auto value = map.get("cache")) {
-    Parser::Map c(p, *value, {"blocked_answers"});
+    Parser::Map c(p, *value, {"blocked_answers", "purge_index", "purge_index_max_names"});
     if (auto blocked = c.get("blocked_answers"))
       config.cache.blocked_answers = p.boolean(*blocked);
+    if (auto index = c.get("purge_index"))
+      config.cache.purge_index = p.boolean(*index);
+    if (auto max_names = c.get("purge_index_max_names"))
+      config.cache.purge_index_max_names = p.integer(*max_names, 0, uint64_t{1} << 32);
   }
 
   if (auto value = map.get("status_name")) {

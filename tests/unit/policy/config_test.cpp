@@ -167,6 +167,9 @@ TEST_CASE("every bad configuration is refused with file:line:col and what was ex
       {"soa_bad_mname",
        "bad/soa_bad_mname.yaml:5:10: error: soa.rname: found string \"a..b.\", expected a domain "
        "name such as blocked.example."},
+      {"purge_index_not_boolean",
+       "bad/purge_index_not_boolean.yaml:3:22: error: cache.purge_index: found 'sometimes', "
+       "expected true or false"},
       {"stats_interval_zero",
        "bad/stats_interval_zero.yaml:3:37: error: stats.interval: found '0', expected an integer "
        "from 1 to 86400"},
@@ -234,6 +237,8 @@ TEST_CASE("a minimal configuration gets the documented defaults", "[config]") {
   CHECK_FALSE(config.hit_log.has_value());
   CHECK_FALSE(config.stats.has_value());
   CHECK(config.cache.blocked_answers);
+  CHECK(config.cache.purge_index);
+  CHECK(config.cache.purge_index_max_names == 0);
   CHECK_FALSE(config.clock.is_fake());
   CHECK_FALSE(config.client_scoped());
   CHECK_FALSE(config.lists_from_env);
@@ -310,6 +315,8 @@ TEST_CASE("every key of a full configuration is read", "[config]") {
   CHECK(config.stats->file == "/run/pangea/stats.json");
   CHECK(config.stats->interval == 30);
   CHECK_FALSE(config.cache.blocked_answers);
+  CHECK_FALSE(config.cache.purge_index);
+  CHECK(config.cache.purge_index_max_names == 50000);
   CHECK(config.client_scoped());
 }
 

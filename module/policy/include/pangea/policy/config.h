@@ -148,6 +148,14 @@ struct CacheConfig {
   // changes. Blocked address answers for name server hosts are never stored
   // (the iterator reads the message cache for their addresses too).
   bool blocked_answers = true;
+  // Keep an index of the messages the cache may hold, by name, so that a list
+  // swap looks up the cached messages its changes affect instead of walking
+  // the whole message cache (module/unbound/cached_names.h).
+  bool purge_index = true;
+  // The index's size limit, in names; past it the index is dropped and the
+  // next purge walks the cache and rebuilds it. 0: msg-cache-size / 128 (a
+  // cached message takes more than 128 octets of Unbound's message cache).
+  uint64_t purge_index_max_names = 0;
 };
 
 struct StatsConfig {

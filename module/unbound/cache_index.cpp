@@ -1,0 +1,72 @@
+#include "cache_index.h"
+
+#include <arpa/inet.h>
+
+#include <cstring>
+#include <span>
+#include <vector>
+
+namespace pangea::unbound {
+namespace {
+
+// Unbound's limit for a chain it follows (MAX_RESTART_COUNT) is 11 steps;
+// anything past this is not a chain the iterator stored.
+constexpr size_t kMaxNames = 1 + 2 * 16;
+
+void record(CachedNames& index, std::span<const std::span<const uint8_t>> names, uint16_t qtype,
+            uint16_t qclass) {
+  if (names.empty())
+    return;
+  index.add_message(names[0], qtype, qclass, names.subspan(1));
+}
+
+}  // namespace
+
+void record_message(CachedNames& index, const query_info& qinfo, const reply_info* rep,
+                    regional* region, RecordedNames** list) {
+  std::span<const uint8_t> names[kMaxNames];
+  size_t count = 0;
+  names[count++] = {qinfo.qname, qinfo.qname_len};
+  if (rep != nullptr) {
+    for (size_t i = 0; i < rep->an_numrrsets && i < rep->rrset_count; ++i) {
+      const ub_packed_rrset_key* rrset = rep->rrsets[i];
+      if (rrset == nullptr || ntohs(rrset->rk.type) != LDNS_RR_TYPE_CNAME ||
+          count + 2 > kMaxNames) {
+        continue;
+      }
+      names[count++] = {rrset->rk.dname, rrset->rk.dname_len};
+      const auto* data = static_cast<const packed_rrset_data*>(rrset->entry.data);
+      if (data != nullptr && data->count > 0 && data->rr_len[0] > 2)
+        names[count++] = {data->rr_data[0] + 2, data->rr_len[0] - 2};
+    }
+  }
+  record(index, {names, count}, qinfo.qtype, qinfo.qclass);
+  if (list == nullptr || region == nullptr)
+    return;
+  auto* node = static_cast<RecordedNames*>(regional_alloc(region, sizeof(RecordedNames)));
+  auto* copies = static_cast<const uint8_t**>(regional_alloc(region, count * sizeof(uint8_t*)));
+  auto* lengths = static_cast<size_t*>(regional_alloc(region, count * sizeof(size_t)));
+  if (node == nullptr || copies == nullptr || lengths == nullptr)
+    return;  // region exhausted: the query fails anyway
+  for (size_t i = 0; i < count; ++i) {
+    void* copy = regional_alloc_init(region, names[i].data(), names[i].size());
+    if (copy == nullptr)
+      return;
+    copies[i] = static_cast<const uint8_t*>(copy);
+    lengths[i] = names[i].size();
+  }
+  *node = RecordedNames{*list, qinfo.qtype, qinfo.qclass, count, copies, lengths};
+  *list = node;
+}
+
+void record_again(CachedNames& index, const RecordedNames* list) {
+  for (; list != nullptr; list = list->next) {
+    std::span<const uint8_t> names[kMaxNames];
+    const size_t count = std::min(list->count, kMaxNames);
+    for (size_t i = 0; i < count; ++i)
+      names[i] = {list->names[i], list->lengths[i]};
+    record(index, {names, count}, list->qtype, list->qclass);
+  }
+}
+
+}  // namespace pangea::unbound

@@ -1,0 +1,43 @@
+#pragma once
+// Records what a query may store in Unbound's message cache in the cache index
+// (cached_names.h), from the messages the module sees: the query itself when
+// it is passed on, every upstream response (query-response callback), the
+// final answer, and, when the query ends, all of these again.
+//
+// Why again: a name recorded before its message is stored can fall between a
+// rebuild's restart and its walk (the walk passes the bin before the store).
+// Recorded after everything the query stored, it is recorded with the rebuild
+// on, or the walk saw the message. The iterator's own lookups (name server
+// addresses) never pass through the module; their responses and end still do.
+
+#include <cstddef>
+#include <cstdint>
+
+#include "cached_names.h"
+#include "unbound_api.h"
+
+namespace pangea::unbound {
+
+// The names one cached message depends on, copied into a query's region: its
+// question, then the owner and target of each CNAME RRset of its answer. A
+// singly linked list per query (trivially destructible).
+struct RecordedNames {
+  RecordedNames* next;
+  uint16_t qtype;
+  uint16_t qclass;
+  size_t count;           // names[0] is the question
+  const uint8_t** names;  // wire format
+  const size_t* lengths;
+};
+
+// Records the message Unbound may store for `qinfo` with the answer `rep`
+// (null: the question alone; only read, no cache lock needed: a query's own
+// messages live in its region) and, when `list` is given, keeps a copy of its
+// names there, allocated in `region`, for record_again().
+void record_message(CachedNames& index, const query_info& qinfo, const reply_info* rep,
+                    regional* region, RecordedNames** list);
+
+// Records again every message kept on `list`.
+void record_again(CachedNames& index, const RecordedNames* list);
+
+}  // namespace pangea::unbound
