@@ -26,9 +26,16 @@ uint8_t lower(uint8_t c) {
   return c >= 'A' && c <= 'Z' ? static_cast<uint8_t>(c + 32) : c;
 }
 
+// A key being built: at most 254 octets (a name has at most 255 in wire form).
+struct KeyBuffer {
+  std::array<char, 256> octets;
+  size_t size = 0;
+  std::string_view view() const { return {octets.data(), size}; }
+};
+
 // Wire format -> key (labels in reverse order, each with its length octet),
 // lowercase. False for a malformed name; the root gives an empty key.
-bool key_of(std::span<const uint8_t> wire, std::string& key) {
+bool key_of(std::span<const uint8_t> wire, KeyBuffer& key) {
   std::array<size_t, 128> starts{};
   size_t labels = 0;
   size_t pos = 0;
@@ -38,23 +45,22 @@ bool key_of(std::span<const uint8_t> wire, std::string& key) {
     const uint8_t len = wire[pos];
     if (len == 0)
       break;
-    if (len > 63 || pos + 1 + len >= wire.size())
+    if (len > 63 || pos + 1 + len >= wire.size() || pos + 1 + len > 255)
       return false;
     starts[labels++] = pos;
     pos += 1 + len;
   }
-  key.clear();
-  key.reserve(pos);
+  key.size = 0;
   while (labels-- > 0) {
     const size_t at = starts[labels];
-    key.push_back(static_cast<char>(wire[at]));
+    key.octets[key.size++] = static_cast<char>(wire[at]);
     for (size_t i = 1; i <= wire[at]; ++i)
-      key.push_back(static_cast<char>(lower(wire[at + i])));
+      key.octets[key.size++] = static_cast<char>(lower(wire[at + i]));
   }
   return true;
 }
 
-WireName wire_of(const std::string& key) {
+WireName wire_of(std::string_view key) {
   std::array<size_t, 128> starts{};
   size_t labels = 0;
   for (size_t pos = 0; pos < key.size() && labels < starts.size();
@@ -102,11 +108,16 @@ size_t shard_index(std::span<const uint8_t> key, size_t shards) {
   return std::hash<std::string_view>{}(prefix.empty() ? all : prefix) % shards;
 }
 
-std::span<const uint8_t> octets(const std::string& s) {
+std::span<const uint8_t> octets(std::string_view s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
-bool starts_with(const std::string& s, std::span<const uint8_t> prefix) {
+// What malloc gives `size` octets: with its 8-octet header, in 16s.
+size_t malloc_bytes(size_t size) {
+  return (size + 8 + 15) / 16 * 16;
+}
+
+bool starts_with(std::string_view s, std::span<const uint8_t> prefix) {
   return s.size() >= prefix.size() &&
          std::equal(prefix.begin(), prefix.end(), s.begin(),
                     [](uint8_t a, char b) { return a == static_cast<uint8_t>(b); });
@@ -116,14 +127,42 @@ bool starts_with(const std::string& s, std::span<const uint8_t> prefix) {
 
 CachedNames::CachedNames(size_t max_names) : max_names_(max_names) {}
 
-bool CachedNames::add_locked(Shard& shard, const std::string& key, uint16_t qtype, uint16_t qclass,
+CachedNames::Key::Key(std::string_view octets) : size_(static_cast<uint8_t>(octets.size())) {
+  char* to = in_place_;
+  if (size_ > kInPlace) {
+    heap_ = new char[size_];
+    to = heap_;
+  }
+  std::copy(octets.begin(), octets.begin() + size_, to);
+}
+
+CachedNames::Key::Key(Key&& other) noexcept : size_(other.size_) {
+  if (size_ > kInPlace) {
+    heap_ = other.heap_;
+    other.size_ = 0;  // the buffer is ours now
+  } else {
+    std::copy(other.in_place_, other.in_place_ + size_, in_place_);
+  }
+}
+
+CachedNames::Key::~Key() {
+  if (size_ > kInPlace)
+    delete[] heap_;
+}
+
+size_t CachedNames::Key::heap_bytes() const {
+  return size_ > kInPlace ? malloc_bytes(size_) : 0;
+}
+
+bool CachedNames::add_locked(Shard& shard, std::string_view key, uint16_t qtype, uint16_t qclass,
                              const MessageName* dependent) {
   if (!recording_.load(std::memory_order_relaxed))
     return false;
   auto it = shard.records.find(key);
   if (it == shard.records.end()) {
-    it = shard.records.emplace(key, Record{}).first;
+    it = shard.records.emplace(Key(key), Record{}).first;
     names_.fetch_add(1, std::memory_order_relaxed);
+    shard.key_bytes += it->first.heap_bytes();
   }
   Record& record = it->second;
   auto extra = [&]() -> Extra& {
@@ -162,12 +201,12 @@ bool CachedNames::add_locked(Shard& shard, const std::string& key, uint16_t qtyp
 
 bool CachedNames::add(std::span<const uint8_t> name, uint16_t qtype, uint16_t qclass,
                       const MessageName* dependent) {
-  std::string key;
+  KeyBuffer key;
   if (!key_of(name, key))
     return true;  // nothing Unbound caches
-  Shard& shard = shards_[shard_index(octets(key), kShards)];
+  Shard& shard = shards_[shard_index(octets(key.view()), kShards)];
   std::lock_guard lock(shard.mutex);
-  return add_locked(shard, key, qtype, qclass, dependent);
+  return add_locked(shard, key.view(), qtype, qclass, dependent);
 }
 
 void CachedNames::add_message(std::span<const uint8_t> qname, uint16_t qtype, uint16_t qclass,
@@ -177,16 +216,16 @@ void CachedNames::add_message(std::span<const uint8_t> qname, uint16_t qtype, ui
   if (!add(qname, qtype, qclass, nullptr))
     return;
   if (!chain.empty()) {
-    std::string own;
+    KeyBuffer own;
     const bool valid = key_of(qname, own);
     const MessageName message{lowercase(qname), qtype, qclass};
     for (const auto name : chain) {
-      std::string key;
-      if (!valid || !key_of(name, key) || key == own)
+      KeyBuffer key;
+      if (!valid || !key_of(name, key) || key.view() == own.view())
         continue;
-      Shard& shard = shards_[shard_index(octets(key), kShards)];
+      Shard& shard = shards_[shard_index(octets(key.view()), kShards)];
       std::lock_guard lock(shard.mutex);
-      if (!add_locked(shard, key, qtype, qclass, &message))
+      if (!add_locked(shard, key.view(), qtype, qclass, &message))
         return;
     }
   }
@@ -213,9 +252,9 @@ void CachedNames::collect(const Shard& shard, std::span<const uint8_t> key,
   const std::string_view start(reinterpret_cast<const char*>(key.data()), key.size());
   std::lock_guard lock(shard.mutex);
   for (auto it = shard.records.lower_bound(start);
-       it != shard.records.end() && starts_with(it->first, key); ++it) {
+       it != shard.records.end() && starts_with(it->first.view(), key); ++it) {
     const Record& record = it->second;
-    const WireName wire = wire_of(it->first);
+    const WireName wire = wire_of(it->first.view());
     for (size_t i = 0; i < kCommonTypes.size(); ++i) {
       if ((record.in_types & (uint32_t{1} << i)) != 0)
         out.push_back(MessageName{wire, kCommonTypes[i], kClassIn});
@@ -284,6 +323,7 @@ void CachedNames::clear_all_locked() {
     shard.records.clear();
     shard.message_bound = 0;
     shard.extra_bytes = 0;
+    shard.key_bytes = 0;
   }
   for (auto& answers : stored_answers_)
     answers.clear();
@@ -326,17 +366,17 @@ void CachedNames::overflow_if_full() {
 }
 
 size_t CachedNames::memory_bytes() const {
-  // A map node (four words of links and colour), the key string and its heap
-  // buffer past the in-place 15 octets, the record; a set node likewise.
-  constexpr size_t kNode = 32 + sizeof(std::string) + sizeof(Record) + 32;
-  constexpr size_t kSetNode = 32 + sizeof(MessageName) + 32;
+  // A map node as malloc gives it: links and colour (32 octets), the key and
+  // the record; a set node likewise, with its name's buffer.
+  const size_t node = malloc_bytes(32 + sizeof(Key) + sizeof(Record));
+  const size_t set_node = malloc_bytes(32 + sizeof(MessageName)) + malloc_bytes(24);
   size_t bytes = sizeof(*this);
   for (const Shard& shard : shards_) {
     std::lock_guard lock(shard.mutex);
-    bytes += shard.records.size() * kNode + shard.extra_bytes;
+    bytes += shard.records.size() * node + shard.key_bytes + shard.extra_bytes;
   }
   std::lock_guard lock(answers_mutex_);
-  return bytes + stored_answer_count_ * kSetNode;
+  return bytes + stored_answer_count_ * set_node;
 }
 
 }  // namespace pangea::unbound

@@ -29,6 +29,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pangea::unbound {
@@ -96,17 +97,43 @@ class CachedNames {
     uint32_t in_types = 0;  // bit i: kCommonTypes[i] in class IN
     std::unique_ptr<Extra> extra;
   };
+  // A key (reversed labels) with its octets in place when they fit, as most
+  // names' do (std::string keeps only 15 in place): one allocation per name.
+  class Key {
+   public:
+    explicit Key(std::string_view octets);
+    Key(Key&& other) noexcept;
+    Key& operator=(Key&&) = delete;
+    Key(const Key&) = delete;
+    ~Key();
+    std::string_view view() const { return {size_ <= kInPlace ? in_place_ : heap_, size_}; }
+    size_t heap_bytes() const;  // what malloc gives its octets, if not in place
+
+   private:
+    static constexpr size_t kInPlace = 38;
+    uint8_t size_;  // a key has at most 254 octets
+    union {
+      char in_place_[kInPlace + 1];
+      char* heap_;
+    };
+  };
+  struct KeyLess {
+    using is_transparent = void;
+    bool operator()(const Key& a, const Key& b) const { return a.view() < b.view(); }
+    bool operator()(const Key& a, std::string_view b) const { return a.view() < b; }
+    bool operator()(std::string_view a, const Key& b) const { return a < b.view(); }
+  };
   struct Shard {
     mutable std::mutex mutex;
-    std::map<std::string, Record, std::less<>> records;  // by key (reversed labels)
+    std::map<Key, Record, KeyLess> records;
     uint64_t message_bound = 0;
-    size_t extra_bytes = 0;
-    std::string scratch;  // a key being built (not thread_local: it would pin the module)
+    size_t key_bytes = 0;    // the keys' heap buffers
+    size_t extra_bytes = 0;  // the records' Extra
   };
 
   // Adds `name`'s record (and `qtype` to it, and `dependent` when given).
   // False when the index is not recording.
-  bool add_locked(Shard& shard, const std::string& key, uint16_t qtype, uint16_t qclass,
+  bool add_locked(Shard& shard, std::string_view key, uint16_t qtype, uint16_t qclass,
                   const MessageName* dependent);
   bool add(std::span<const uint8_t> name, uint16_t qtype, uint16_t qclass,
            const MessageName* dependent);

@@ -177,6 +177,22 @@ TEST_CASE("cached names: overlapping rebuilds complete the index when the last o
   CHECK_FALSE(index.complete());
 }
 
+TEST_CASE("cached names: long names (kept apart from the record) and short ones alike",
+          "[cached_names]") {
+  CachedNames index(1000);
+  const std::string label63(63, 'x');
+  const std::string longest = label63 + "." + label63 + "." + label63 + "." + std::string(61, 'y');
+  REQUIRE(wire(longest).size() == 255);
+  index.add_message(wire(longest), kA, kIn);
+  index.add_message(wire("a.b"), kA, kIn);
+  const std::string edge = std::string(36, 'e') + ".b";  // a 39-octet key
+  index.add_message(wire(edge), kA, kIn);
+  CHECK(under(index, {std::string(61, 'y')}) == std::set<std::string>{longest + "/1/1"});
+  CHECK(under(index, {"b"}) == std::set<std::string>{"a.b/1/1", edge + "/1/1"});
+  CHECK(index.names() == 3);
+  CHECK(index.memory_bytes() > 3 * 64);
+}
+
 TEST_CASE("cached names: malformed names are ignored", "[cached_names]") {
   CachedNames index(100);
   const WireName bad[] = {WireName{}, WireName{5, 'a', 'b'}, WireName{64, 'a'}, WireName{1, 'a'}};
