@@ -36,7 +36,7 @@ struct KeyBuffer {
 // Wire format -> key (labels in reverse order, each with its length octet),
 // lowercase. False for a malformed name; the root gives an empty key.
 bool key_of(std::span<const uint8_t> wire, KeyBuffer& key) {
-  std::array<size_t, 128> starts{};
+  std::array<uint8_t, 128> starts{};  // a label starts below octet 255
   size_t labels = 0;
   size_t pos = 0;
   for (;;) {
@@ -47,7 +47,7 @@ bool key_of(std::span<const uint8_t> wire, KeyBuffer& key) {
       break;
     if (len > 63 || pos + 1 + len >= wire.size() || pos + 1 + len > 255)
       return false;
-    starts[labels++] = pos;
+    starts[labels++] = static_cast<uint8_t>(pos);
     pos += 1 + len;
   }
   key.size = 0;
@@ -61,11 +61,11 @@ bool key_of(std::span<const uint8_t> wire, KeyBuffer& key) {
 }
 
 WireName wire_of(std::string_view key) {
-  std::array<size_t, 128> starts{};
+  std::array<uint8_t, 128> starts{};  // keys have at most 254 octets
   size_t labels = 0;
   for (size_t pos = 0; pos < key.size() && labels < starts.size();
        pos += 1 + static_cast<uint8_t>(key[pos])) {
-    starts[labels++] = pos;
+    starts[labels++] = static_cast<uint8_t>(pos);
   }
   WireName wire;
   wire.reserve(key.size() + 1);

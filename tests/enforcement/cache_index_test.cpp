@@ -48,6 +48,16 @@ std::string swap_and_report(TestResolver& r, const std::vector<pangea::trie::Ent
   return purge_line(r, serial, from);
 }
 
+// mem.mod.dynlibmod of `unbound-control stats_noreset`: the module's get_mem().
+uint64_t module_memory(const TestResolver& r) {
+  const ControlResult result = r.control({"stats_noreset"});
+  REQUIRE(result.exit_code == 0);
+  const std::string key = "mem.mod.dynlibmod=";
+  const size_t at = result.output.find(key);
+  REQUIRE(at != std::string::npos);
+  return std::stoull(result.output.substr(at + key.size()));
+}
+
 QueryOptions with_cd() {
   QueryOptions options;
   options.checking_disabled = true;
@@ -80,7 +90,9 @@ void expect_newly_listed_blocked(const TestResolver& r) {
 
 TEST_CASE("a swap looks the cached answers it affects up in the index, and only those",
           "[enforce][cache][cache-index]") {
-  TestResolver r(indexed_list({block("unrelated.example")}));
+  ResolverOptions options = indexed_list({block("unrelated.example")});
+  options.server_options.push_back("extended-statistics: yes");  // for mem.mod.dynlibmod
+  TestResolver r(options);
   cache_answers(r);
   // Let the cached TTLs tick, so a cache hit is visible as TTL < 3600.
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
@@ -95,6 +107,8 @@ TEST_CASE("a swap looks the cached answers it affects up in the index, and only 
   INFO(other);
   REQUIRE(other.answer.size() == 2);
   CHECK(other.answer[0].ttl < 3600);
+  // The index's memory shows in Unbound's statistics, as the module's.
+  CHECK(module_memory(r) > 1000);
 }
 
 TEST_CASE("an unlisted name's stored blocked answer is found in the index",
