@@ -86,6 +86,16 @@ void expect_newly_listed_blocked(const TestResolver& r) {
   CHECK(r.query("shop.pharma-test.example", "A").rcode == "NXDOMAIN");
 }
 
+// Lists www.test and pharma-test.example (generation 2) after cache_answers();
+// returns the purge's log line, having checked the answers.
+std::string list_cached_names(TestResolver& r) {
+  const std::string line = swap_and_report(
+      r, {block("unrelated.example"), block("www.test"), block("pharma-test.example")}, 2);
+  INFO(line);
+  expect_newly_listed_blocked(r);
+  return line;
+}
+
 }  // namespace
 
 TEST_CASE("a swap looks the cached answers it affects up in the index, and only those",
@@ -96,13 +106,10 @@ TEST_CASE("a swap looks the cached answers it affects up in the index, and only 
   cache_answers(r);
   // Let the cached TTLs tick, so a cache hit is visible as TTL < 3600.
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
-  const std::string line = swap_and_report(
-      r, {block("unrelated.example"), block("www.test"), block("pharma-test.example")}, 2);
-  INFO(line);
+  const std::string line = list_cached_names(r);
   CHECK_THAT(line, Catch::Contains("looked up in the index"));
   // www.test A, AAAA, AAAA+CD; pharma-alias.test A; shop.pharma-test.example A.
   CHECK_THAT(line, Catch::Contains("removed 5 cached answer(s)"));
-  expect_newly_listed_blocked(r);
   Response other = r.query("multi.test", "A");
   INFO(other);
   REQUIRE(other.answer.size() == 2);
@@ -160,22 +167,15 @@ TEST_CASE("an index past its limit is dropped: the purge walks the cache and is 
   TestResolver r(
       indexed_list({block("unrelated.example")}, "cache: { purge_index_max_names: 2 }\n"));
   cache_answers(r);
-  const std::string line = swap_and_report(
-      r, {block("unrelated.example"), block("www.test"), block("pharma-test.example")}, 2);
-  INFO(line);
+  const std::string line = list_cached_names(r);
   CHECK_THAT(line, Catch::Contains(", walked"));
   CHECK_THAT(line, Catch::Contains("removed 5 cached answer(s)"));
-  expect_newly_listed_blocked(r);
 }
 
 TEST_CASE("with the index off every purge walks the cache", "[enforce][cache][cache-index]") {
   TestResolver r(indexed_list({block("unrelated.example")}, "cache: { purge_index: false }\n"));
   cache_answers(r);
-  const std::string line = swap_and_report(
-      r, {block("unrelated.example"), block("www.test"), block("pharma-test.example")}, 2);
-  INFO(line);
-  CHECK_THAT(line, Catch::Contains(", walked"));
-  expect_newly_listed_blocked(r);
+  CHECK_THAT(list_cached_names(r), Catch::Contains(", walked"));
 }
 
 TEST_CASE("a cache kept across a reload is walked at start and the index rebuilt from it",
@@ -219,11 +219,7 @@ TEST_CASE("messages loaded with unbound-control load_cache make the purge walk",
       r.unbound().control({"load_cache"}, std::chrono::milliseconds(10000), r.path("cache.dump"));
   INFO(load.output);
   REQUIRE(load.exit_code == 0);
-  const std::string line = swap_and_report(
-      r, {block("unrelated.example"), block("www.test"), block("pharma-test.example")}, 2);
-  INFO(line);
-  CHECK_THAT(line, Catch::Contains(", walked"));
-  expect_newly_listed_blocked(r);
+  CHECK_THAT(list_cached_names(r), Catch::Contains(", walked"));
 }
 
 TEST_CASE("a stored blocked answer is dropped from the index's account when its tag comes back",

@@ -1,4 +1,5 @@
 #include "cached_names.h"
+#include "wire_names.h"
 
 #include <catch2/catch.hpp>
 
@@ -16,21 +17,8 @@ namespace {
 
 constexpr uint16_t kA = 1, kMx = 15, kTxt = 16, kAaaa = 28, kIn = 1, kCh = 3;
 
-// "www.Example.test" -> wire format, case kept.
 WireName wire(const std::string& dotted) {
-  WireName out;
-  size_t start = 0;
-  while (start < dotted.size()) {
-    size_t dot = dotted.find('.', start);
-    if (dot == std::string::npos)
-      dot = dotted.size();
-    out.push_back(static_cast<uint8_t>(dot - start));
-    out.append(dotted.begin() + static_cast<std::ptrdiff_t>(start),
-               dotted.begin() + static_cast<std::ptrdiff_t>(dot));
-    start = dot + 1;
-  }
-  out.push_back(0);
-  return out;
+  return pangea::unbound::test::wire_keep_case(dotted);
 }
 
 // "shop.example" -> its trie key: 07 "example" 04 "shop".

@@ -1,4 +1,5 @@
 #include "name_server_hosts.h"
+#include "wire_names.h"
 
 #include <catch2/catch.hpp>
 
@@ -14,21 +15,9 @@ namespace {
 constexpr int64_t kStart = 1'000'000;
 constexpr int64_t kRetention = 86400;
 
-// "ns1.example.test" -> wire format.
 std::vector<uint8_t> wire(const std::string& dotted) {
-  std::vector<uint8_t> out;
-  size_t start = 0;
-  while (start < dotted.size()) {
-    size_t dot = dotted.find('.', start);
-    if (dot == std::string::npos)
-      dot = dotted.size();
-    out.push_back(static_cast<uint8_t>(dot - start));
-    out.insert(out.end(), dotted.begin() + static_cast<std::ptrdiff_t>(start),
-               dotted.begin() + static_cast<std::ptrdiff_t>(dot));
-    start = dot + 1;
-  }
-  out.push_back(0);
-  return out;
+  const auto name = pangea::unbound::test::wire_keep_case(dotted);
+  return {name.begin(), name.end()};
 }
 
 std::string random_host(std::mt19937_64& rng) {
