@@ -13,8 +13,8 @@ namespace {
 // anything past this is not a chain the iterator stored.
 constexpr size_t kMaxNames = 1 + 2 * 16;
 
-void record(CachedNames& index, std::span<const std::span<const uint8_t>> names, uint16_t qtype,
-            uint16_t qclass) {
+void add(CachedNames& index, std::span<const std::span<const uint8_t>> names, uint16_t qtype,
+         uint16_t qclass) {
   if (names.empty())
     return;
   index.add_message(names[0], qtype, qclass, names.subspan(1));
@@ -23,7 +23,9 @@ void record(CachedNames& index, std::span<const std::span<const uint8_t>> names,
 }  // namespace
 
 void record_message(CachedNames& index, const query_info& qinfo, const reply_info* rep,
-                    regional* region, RecordedNames** list) {
+                    regional* region, const QueryRecord* record) {
+  if (record != nullptr && *record->list == nullptr)
+    *record->epoch = index.epoch();
   std::span<const uint8_t> names[kMaxNames];
   size_t count = 0;
   names[count++] = {qinfo.qname, qinfo.qname_len};
@@ -40,8 +42,8 @@ void record_message(CachedNames& index, const query_info& qinfo, const reply_inf
         names[count++] = {data->rr_data[0] + 2, data->rr_len[0] - 2};
     }
   }
-  record(index, {names, count}, qinfo.qtype, qinfo.qclass);
-  if (list == nullptr || region == nullptr)
+  add(index, {names, count}, qinfo.qtype, qinfo.qclass);
+  if (record == nullptr || region == nullptr)
     return;
   auto* node = static_cast<RecordedNames*>(regional_alloc(region, sizeof(RecordedNames)));
   auto* copies = static_cast<const uint8_t**>(regional_alloc(region, count * sizeof(uint8_t*)));
@@ -55,17 +57,19 @@ void record_message(CachedNames& index, const query_info& qinfo, const reply_inf
     copies[i] = static_cast<const uint8_t*>(copy);
     lengths[i] = names[i].size();
   }
-  *node = RecordedNames{*list, qinfo.qtype, qinfo.qclass, count, copies, lengths};
-  *list = node;
+  *node = RecordedNames{*record->list, qinfo.qtype, qinfo.qclass, count, copies, lengths};
+  *record->list = node;
 }
 
-void record_again(CachedNames& index, const RecordedNames* list) {
+void record_again(CachedNames& index, const RecordedNames* list, uint64_t epoch) {
+  if (index.epoch() == epoch)
+    return;
   for (; list != nullptr; list = list->next) {
     std::span<const uint8_t> names[kMaxNames];
     const size_t count = std::min(list->count, kMaxNames);
     for (size_t i = 0; i < count; ++i)
       names[i] = {list->names[i], list->lengths[i]};
-    record(index, {names, count}, list->qtype, list->qclass);
+    add(index, {names, count}, list->qtype, list->qclass);
   }
 }
 

@@ -30,14 +30,22 @@ struct RecordedNames {
   const size_t* lengths;
 };
 
+// A query's record: what it may have stored, and the index's epoch before
+// the first of it was recorded. Lives in the query's state (query_state.h).
+struct QueryRecord {
+  RecordedNames** list;
+  uint64_t* epoch;
+};
+
 // Records the message Unbound may store for `qinfo` with the answer `rep`
 // (null: the question alone; only read, no cache lock needed: a query's own
-// messages live in its region) and, when `list` is given, keeps a copy of its
+// messages live in its region) and, when `record` is given, keeps a copy of its
 // names there, allocated in `region`, for record_again().
 void record_message(CachedNames& index, const query_info& qinfo, const reply_info* rep,
-                    regional* region, RecordedNames** list);
+                    regional* region, const QueryRecord* record);
 
-// Records again every message kept on `list`.
-void record_again(CachedNames& index, const RecordedNames* list);
+// Records again every message kept in `record`, unless the index was not
+// cleared since they were recorded (then they all still are).
+void record_again(CachedNames& index, const RecordedNames* list, uint64_t epoch);
 
 }  // namespace pangea::unbound

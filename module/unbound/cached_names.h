@@ -84,6 +84,9 @@ class CachedNames {
   // Forgets everything and stops recording until restart().
   void give_up();
 
+  // How many times the index was cleared (restarted or given up): names
+  // recorded when it read e are all still recorded while it still reads e.
+  uint64_t epoch() const { return epoch_.load(); }
   size_t names() const { return names_.load(); }  // names and stored answers held
   size_t memory_bytes() const;                    // an estimate, for Unbound's statistics
 

@@ -23,8 +23,10 @@ int on_query_response(module_qstate* qstate, dns_msg* response, int id, void* cb
     // through operate().
     if (response != nullptr && qstate != nullptr && instance.cached_names() != nullptr) {
       QueryState* state = query_state(qstate, id);
+      const QueryRecord record{state != nullptr ? &state->recorded : nullptr,
+                               state != nullptr ? &state->recorded_epoch : nullptr};
       record_message(*instance.cached_names(), response->qinfo, response->rep, qstate->region,
-                     state != nullptr ? &state->recorded : nullptr);
+                     state != nullptr ? &record : nullptr);
     }
     if (qstate != nullptr && is_internal(qstate))
       keep_listed_out_of_cache(instance, qstate);

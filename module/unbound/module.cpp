@@ -55,8 +55,10 @@ void record_in_index(Instance& instance, module_qstate* qstate, int id,
   if (index == nullptr)
     return;
   QueryState* state = query_state(qstate, id);
+  const QueryRecord record{state != nullptr ? &state->recorded : nullptr,
+                           state != nullptr ? &state->recorded_epoch : nullptr};
   record_message(*index, qstate->qinfo, answer != nullptr ? answer->rep : nullptr, qstate->region,
-                 state != nullptr ? &state->recorded : nullptr);
+                 state != nullptr ? &record : nullptr);
 }
 
 void pass_on(module_qstate* qstate, module_ev event, int id) {
@@ -546,7 +548,7 @@ __attribute__((visibility("default"))) void clear(module_qstate* qstate, int id)
     Instance* instance = instance_of(qstate->env, id);
     if (state != nullptr && state->recorded != nullptr && instance != nullptr &&
         instance->cached_names() != nullptr) {
-      record_again(*instance->cached_names(), state->recorded);
+      record_again(*instance->cached_names(), state->recorded, state->recorded_epoch);
     }
   } catch (...) {
     log_exception("clear");

@@ -24,8 +24,9 @@ struct QueryState {
   PassedOn passed;
   dns_msg* landing = nullptr;  // the cname action: the CNAME, then the landing name's records
   // What this query may have stored in the message cache, recorded again in
-  // the cache index when it ends (cache_index.h).
+  // the cache index when it ends if the index was cleared since (cache_index.h).
   RecordedNames* recorded = nullptr;
+  uint64_t recorded_epoch = 0;  // CachedNames::epoch() before the first record
 };
 static_assert(std::is_trivially_destructible_v<QueryState>);
 
