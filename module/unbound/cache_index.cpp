@@ -20,6 +20,18 @@ void add(CachedNames& index, std::span<const std::span<const uint8_t>> names, ui
   index.add_message(names[0], qtype, qclass, names.subspan(1));
 }
 
+// Whether `list` holds the question `qinfo` alone (no chain).
+bool holds_question(const RecordedNames* list, const query_info& qinfo) {
+  for (; list != nullptr; list = list->next) {
+    if (list->count == 1 && list->qtype == qinfo.qtype && list->qclass == qinfo.qclass &&
+        list->lengths[0] == qinfo.qname_len &&
+        query_dname_compare(const_cast<uint8_t*>(list->names[0]), qinfo.qname) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 void record_message(CachedNames& index, const query_info& qinfo, const reply_info* rep,
@@ -41,6 +53,12 @@ void record_message(CachedNames& index, const query_info& qinfo, const reply_inf
       if (data != nullptr && data->count > 0 && data->rr_len[0] > 2)
         names[count++] = {data->rr_data[0] + 2, data->rr_len[0] - 2};
     }
+  }
+  // The common case, a query's answer with no chain: its question was recorded
+  // when it was passed on, and is still, unless the index was cleared since.
+  if (count == 1 && record != nullptr && index.epoch() == *record->epoch &&
+      holds_question(*record->list, qinfo)) {
+    return;
   }
   add(index, {names, count}, qinfo.qtype, qinfo.qclass);
   if (record == nullptr || region == nullptr)
