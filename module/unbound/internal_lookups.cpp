@@ -19,8 +19,8 @@ int on_query_response(module_qstate* qstate, dns_msg* response, int id, void* cb
     if (response != nullptr)
       note_name_servers(instance, *response);
     // The iterator may store this response under its own question (a step of
-    // a CNAME chain it follows), also for its own lookups, which never pass
-    // through operate().
+    // a CNAME chain it follows), also for its own lookups, which reach
+    // operate() only when done, or never when they fail.
     if (response != nullptr && qstate != nullptr && instance.cached_names() != nullptr) {
       QueryState* state = query_state(qstate, id);
       const QueryRecord record{state != nullptr ? &state->recorded : nullptr,
