@@ -2,13 +2,15 @@
 // Records what a query may store in Unbound's message cache in the cache index
 // (cached_names.h), from the messages the module sees: the query itself when
 // it is passed on, every upstream response (query-response callback), the
-// final answer, and, when the query ends, all of these again.
+// final answer's CNAME chain, and, when the query ends, all of these again if
+// the index was cleared meanwhile.
 //
 // Why again: a name recorded before its message is stored can fall between a
 // rebuild's restart and its walk (the walk passes the bin before the store).
 // Recorded after everything the query stored, it is recorded with the rebuild
 // on, or the walk saw the message. The iterator's own lookups (name server
-// addresses) never pass through the module; their responses and end still do.
+// addresses) start below the module; their responses, their end and (when
+// they succeed) their moddone still reach it.
 
 #include <cstddef>
 #include <cstdint>
@@ -44,8 +46,8 @@ struct QueryRecord {
 void record_message(CachedNames& index, const query_info& qinfo, const reply_info* rep,
                     regional* region, const QueryRecord* record);
 
-// Records again every message kept in `record`, unless the index was not
-// cleared since they were recorded (then they all still are).
+// Records again every message kept on `list`, unless the index was not
+// cleared since `epoch` (then they all still are).
 void record_again(CachedNames& index, const RecordedNames* list, uint64_t epoch);
 
 }  // namespace pangea::unbound
