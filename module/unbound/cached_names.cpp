@@ -112,11 +112,6 @@ std::span<const uint8_t> octets(std::string_view s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
-// What malloc gives `size` octets: with its 8-octet header, in 16s.
-size_t malloc_bytes(size_t size) {
-  return (size + 8 + 15) / 16 * 16;
-}
-
 bool starts_with(std::string_view s, std::span<const uint8_t> prefix) {
   return s.size() >= prefix.size() &&
          std::equal(prefix.begin(), prefix.end(), s.begin(),
@@ -127,48 +122,37 @@ bool starts_with(std::string_view s, std::span<const uint8_t> prefix) {
 
 CachedNames::CachedNames(size_t max_names) : max_names_(max_names) {}
 
-CachedNames::Key::Key(std::string_view octets) : size_(static_cast<uint8_t>(octets.size())) {
+CachedNames::Key::Key(std::string_view octets, std::pmr::memory_resource& arena)
+    : size_(static_cast<uint8_t>(octets.size())) {
   char* to = in_place_;
   if (size_ > kInPlace) {
-    heap_ = new char[size_];
-    to = heap_;
+    to = static_cast<char*>(arena.allocate(size_, 1));
+    in_arena_ = to;
   }
   std::copy(octets.begin(), octets.begin() + size_, to);
-}
-
-CachedNames::Key::Key(Key&& other) noexcept : size_(other.size_) {
-  if (size_ > kInPlace) {
-    heap_ = other.heap_;
-    other.size_ = 0;  // the buffer is ours now
-  } else {
-    std::copy(other.in_place_, other.in_place_ + size_, in_place_);
-  }
-}
-
-CachedNames::Key::~Key() {
-  if (size_ > kInPlace)
-    delete[] heap_;
-}
-
-size_t CachedNames::Key::heap_bytes() const {
-  return size_ > kInPlace ? malloc_bytes(size_) : 0;
 }
 
 bool CachedNames::add_locked(Shard& shard, std::string_view key, uint16_t qtype, uint16_t qclass,
                              const MessageName* dependent) {
   if (!recording_.load(std::memory_order_relaxed))
     return false;
-  auto it = shard.records.find(key);
-  if (it == shard.records.end()) {
-    it = shard.records.emplace(Key(key), Record{}).first;
+  auto& records = shard.records();
+  auto it = records.find(key);
+  if (it == records.end()) {
+    it = records
+             .emplace(std::piecewise_construct, std::forward_as_tuple(key, shard.arena()),
+                      std::forward_as_tuple())
+             .first;
     names_.fetch_add(1, std::memory_order_relaxed);
-    shard.key_bytes += it->first.heap_bytes();
+    // A map node: its links and colour (32 octets), then the key and the record.
+    shard.arena_bytes += 32 + sizeof(Key) + sizeof(Record) + it->first.arena_bytes();
   }
   Record& record = it->second;
   auto extra = [&]() -> Extra& {
-    if (!record.extra) {
-      record.extra = std::make_unique<Extra>();
-      shard.extra_bytes += sizeof(Extra);
+    if (record.extra == nullptr) {
+      void* memory = shard.arena().allocate(sizeof(Extra), alignof(Extra));
+      record.extra = new (memory) Extra(&shard.arena());
+      shard.arena_bytes += sizeof(Extra);
     }
     return *record.extra;
   };
@@ -184,16 +168,24 @@ bool CachedNames::add_locked(Shard& shard, std::string_view key, uint16_t qtype,
     added = std::find(types.begin(), types.end(), type) == types.end();
     if (added) {
       types.push_back(type);
-      shard.extra_bytes += sizeof(type);
+      shard.arena_bytes += sizeof(type);
     }
   }
   if (added)
     shard.message_bound += entries_of(qtype);
   if (dependent != nullptr) {
     auto& dependents = extra().dependents;
-    if (std::find(dependents.begin(), dependents.end(), *dependent) == dependents.end()) {
-      dependents.push_back(*dependent);
-      shard.extra_bytes += sizeof(MessageName) + dependent->qname.size();
+    const auto same = [&](const Dependent& d) {
+      return d.qtype == dependent->qtype && d.qclass == dependent->qclass &&
+             d.qname_len == dependent->qname.size() &&
+             std::equal(d.qname, d.qname + d.qname_len, dependent->qname.begin());
+    };
+    if (std::find_if(dependents.begin(), dependents.end(), same) == dependents.end()) {
+      auto* qname = static_cast<uint8_t*>(shard.arena().allocate(dependent->qname.size(), 1));
+      std::copy(dependent->qname.begin(), dependent->qname.end(), qname);
+      dependents.push_back(Dependent{qname, static_cast<uint16_t>(dependent->qname.size()),
+                                     dependent->qtype, dependent->qclass});
+      shard.arena_bytes += sizeof(Dependent) + dependent->qname.size();
     }
   }
   return true;
@@ -251,18 +243,20 @@ void CachedNames::collect(const Shard& shard, std::span<const uint8_t> key,
                           std::vector<MessageName>& out) const {
   const std::string_view start(reinterpret_cast<const char*>(key.data()), key.size());
   std::lock_guard lock(shard.mutex);
-  for (auto it = shard.records.lower_bound(start);
-       it != shard.records.end() && starts_with(it->first.view(), key); ++it) {
+  const auto& records = shard.records();
+  for (auto it = records.lower_bound(start);
+       it != records.end() && starts_with(it->first.view(), key); ++it) {
     const Record& record = it->second;
     const WireName wire = wire_of(it->first.view());
     for (size_t i = 0; i < kCommonTypes.size(); ++i) {
       if ((record.in_types & (uint32_t{1} << i)) != 0)
         out.push_back(MessageName{wire, kCommonTypes[i], kClassIn});
     }
-    if (record.extra) {
+    if (record.extra != nullptr) {
       for (const auto& [qtype, qclass] : record.extra->other_types)
         out.push_back(MessageName{wire, qtype, qclass});
-      out.insert(out.end(), record.extra->dependents.begin(), record.extra->dependents.end());
+      for (const Dependent& d : record.extra->dependents)
+        out.push_back(MessageName{WireName(d.qname, d.qname_len), d.qtype, d.qclass});
     }
   }
 }
@@ -319,12 +313,8 @@ void CachedNames::with_all_locked(F&& f) {
 }
 
 void CachedNames::clear_all_locked() {
-  for (Shard& shard : shards_) {
-    shard.records.clear();
-    shard.message_bound = 0;
-    shard.extra_bytes = 0;
-    shard.key_bytes = 0;
-  }
+  for (Shard& shard : shards_)
+    shard.clear();
   for (auto& answers : stored_answers_)
     answers.clear();
   stored_answer_count_ = 0;
@@ -366,17 +356,16 @@ void CachedNames::overflow_if_full() {
 }
 
 size_t CachedNames::memory_bytes() const {
-  // A map node as malloc gives it: links and colour (32 octets), the key and
-  // the record; a set node likewise, with its name's buffer.
-  const size_t node = malloc_bytes(32 + sizeof(Key) + sizeof(Record));
-  const size_t set_node = malloc_bytes(32 + sizeof(MessageName)) + malloc_bytes(24);
+  // The arenas' blocks are not counted (the last one of each is partly used);
+  // what the records took of them is.
+  constexpr size_t kSetNode = 32 + sizeof(MessageName) + 16 + 32;
   size_t bytes = sizeof(*this);
   for (const Shard& shard : shards_) {
     std::lock_guard lock(shard.mutex);
-    bytes += shard.records.size() * node + shard.key_bytes + shard.extra_bytes;
+    bytes += shard.arena_bytes;
   }
   std::lock_guard lock(answers_mutex_);
-  return bytes + stored_answer_count_ * set_node;
+  return bytes + stored_answer_count_ * kSetNode;
 }
 
 }  // namespace pangea::unbound

@@ -24,6 +24,8 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <memory_resource>
+#include <new>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -92,32 +94,39 @@ class CachedNames {
 
  private:
   static constexpr size_t kShards = 16;
-  struct Extra {
-    std::vector<std::pair<uint16_t, uint16_t>> other_types;  // (qtype, qclass)
-    std::vector<MessageName> dependents;
+  // Everything a shard holds lives in its arena and is trivially destructible
+  // or never destroyed: clearing a shard (and a reload's deinit) releases the
+  // arena's blocks at once instead of freeing each name (measured: +22 ms of
+  // reload with 50,000 names freed one by one).
+  struct Dependent {       // a message that depends on the record's name
+    const uint8_t* qname;  // wire format, lowercase, in the arena
+    uint16_t qname_len;
+    uint16_t qtype;
+    uint16_t qclass;
+  };
+  struct Extra {  // in the arena; its vectors allocate from it too
+    explicit Extra(std::pmr::memory_resource* arena) : other_types(arena), dependents(arena) {}
+    std::pmr::vector<std::pair<uint16_t, uint16_t>> other_types;  // (qtype, qclass)
+    std::pmr::vector<Dependent> dependents;
   };
   struct Record {
     uint32_t in_types = 0;  // bit i: kCommonTypes[i] in class IN
-    std::unique_ptr<Extra> extra;
+    Extra* extra = nullptr;
   };
   // A key (reversed labels) with its octets in place when they fit, as most
-  // names' do (std::string keeps only 15 in place): one allocation per name.
+  // names' do, else in the arena.
   class Key {
    public:
-    explicit Key(std::string_view octets);
-    Key(Key&& other) noexcept;
-    Key& operator=(Key&&) = delete;
-    Key(const Key&) = delete;
-    ~Key();
-    std::string_view view() const { return {size_ <= kInPlace ? in_place_ : heap_, size_}; }
-    size_t heap_bytes() const;  // what malloc gives its octets, if not in place
+    Key(std::string_view octets, std::pmr::memory_resource& arena);
+    std::string_view view() const { return {size_ <= kInPlace ? in_place_ : in_arena_, size_}; }
+    size_t arena_bytes() const { return size_ <= kInPlace ? 0 : size_; }
 
    private:
     static constexpr size_t kInPlace = 38;
     uint8_t size_;  // a key has at most 254 octets
     union {
       char in_place_[kInPlace + 1];
-      char* heap_;
+      const char* in_arena_;
     };
   };
   struct KeyLess {
@@ -126,12 +135,32 @@ class CachedNames {
     bool operator()(const Key& a, std::string_view b) const { return a.view() < b; }
     bool operator()(std::string_view a, const Key& b) const { return a < b.view(); }
   };
-  struct Shard {
+  class Shard {
+   public:
+    using Map = std::pmr::map<Key, Record, KeyLess>;
+    Shard() { new (storage_) Map(&arena_); }
+    // The map is never destroyed: its nodes go with the arena.
+    ~Shard() = default;
+    Shard(const Shard&) = delete;
+    Shard& operator=(const Shard&) = delete;
+    Map& records() { return *std::launder(reinterpret_cast<Map*>(storage_)); }
+    const Map& records() const { return *std::launder(reinterpret_cast<const Map*>(storage_)); }
+    std::pmr::memory_resource& arena() { return arena_; }
+    // Forgets every record at once; the old map is overwritten, not destroyed.
+    void clear() {
+      arena_.release();
+      new (storage_) Map(&arena_);
+      message_bound = 0;
+      arena_bytes = 0;
+    }
+
     mutable std::mutex mutex;
-    std::map<Key, Record, KeyLess> records;
     uint64_t message_bound = 0;
-    size_t key_bytes = 0;    // the keys' heap buffers
-    size_t extra_bytes = 0;  // the records' Extra
+    size_t arena_bytes = 0;  // what the records took of the arena, roughly
+
+   private:
+    std::pmr::monotonic_buffer_resource arena_;
+    alignas(Map) unsigned char storage_[sizeof(Map)];
   };
 
   // Adds `name`'s record (and `qtype` to it, and `dependent` when given).
