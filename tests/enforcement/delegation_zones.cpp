@@ -1,5 +1,7 @@
 #include "delegation_zones.h"
 
+#include <chrono>
+
 namespace pangea::integration {
 
 std::vector<ZoneFile> glueless_delegation_zones() {
@@ -15,6 +17,15 @@ std::vector<ZoneFile> glueless_delegation_zones() {
        "@    NS  ns.test.\n"
        "ns1  A   127.0.0.1\n"},
   };
+}
+
+void resolve_under_glueless_delegation(const TestResolver& r) {
+  QueryOptions patient;
+  patient.timeout = std::chrono::milliseconds(8000);
+  try {
+    (void)r.query("www.site.hosting.test", "A", patient);
+  } catch (const DnsError&) {
+  }
 }
 
 }  // namespace pangea::integration

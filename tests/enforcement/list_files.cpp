@@ -59,6 +59,20 @@ void replace_list(const std::filesystem::path& path, const std::vector<trie::Ent
   std::filesystem::rename(tmp, path);
 }
 
+ResolverOptions watched_list(const std::vector<trie::Entry>& entries,
+                             const std::string& extra_config, const std::string& module_config) {
+  ResolverOptions options;
+  options.module_config = module_config;
+  options.files["fr.pbl"] = compile_list(entries, 1);
+  options.pangea_config =
+      "version: 1\n"
+      "lists:\n"
+      "  - { name: fr, file: fr.pbl, action: nxdomain, ttl: 60 }\n"
+      "reload: { interval_ms: 50 }\n" +
+      extra_config;
+  return options;
+}
+
 void swap_list(TestResolver& r, const std::vector<trie::Entry>& entries, uint64_t serial) {
   const size_t from = r.log_size();
   replace_list(r.path("fr.pbl"), entries, serial);

@@ -27,6 +27,13 @@ std::string compile_list(const std::vector<trie::Entry>& entries, uint64_t seria
 void replace_list(const std::filesystem::path& path, const std::vector<trie::Entry>& entries,
                   uint64_t serial);
 
+// A resolver whose module enforces <test dir>/fr.pbl, compiled from `entries`
+// (serial 1), as list `fr` with action nxdomain and a 60 s TTL, and watches it
+// (inotify, and a 50 ms poll); `extra_config` is appended to pangea.yaml.
+ResolverOptions watched_list(const std::vector<trie::Entry>& entries,
+                             const std::string& extra_config = "",
+                             const std::string& module_config = "dynlib validator iterator");
+
 // Replaces the resolver's <test dir>/fr.pbl with `entries` and waits (bounded,
 // a Catch2 REQUIRE) until the module put generation `serial` in force, cache
 // purge included. Generation 1 is the start.
