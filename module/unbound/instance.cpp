@@ -94,11 +94,9 @@ Instance::Instance(module_env* env, int id)
     const uint64_t max_names = config.cache.purge_index_max_names != 0
                                    ? config.cache.purge_index_max_names
                                    : std::max<uint64_t>(cache_size / 128, 1024);
+    // A cache kept across a reload holds messages nobody recorded: the purge
+    // below walks it (it has no change set) and builds the index from it.
     cached_names_ = std::make_unique<CachedNames>(static_cast<size_t>(max_names));
-    // A cache kept across a reload holds messages nobody recorded; the purge
-    // below walks it and rebuilds the index.
-    if (msg_cache_count(env_) > 0)
-      cached_names_->give_up();
   }
   if (config.stats) {
     stats_file_ = config.stats->file;
