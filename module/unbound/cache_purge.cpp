@@ -109,6 +109,19 @@ Mark mark_of(const reply_info* rep) {
   return mark;
 }
 
+// The owner and target names of the reply's CNAMEs (visit_chain), copied.
+std::vector<Name> chain_of(reply_info* rep) {
+  std::vector<Name> chain;
+  if (rep != nullptr) {
+    visit_chain(rep, [&](std::span<const uint8_t> owner, std::span<const uint8_t> target) {
+      chain.emplace_back(owner.begin(), owner.end());
+      chain.emplace_back(target.begin(), target.end());
+      return false;
+    });
+  }
+  return chain;
+}
+
 // A walked message, copied to rebuild the cache index from.
 struct SeenMessage {
   Name qname;
@@ -134,16 +147,10 @@ void visit_entry(lruhash_entry* entry, void* arg) {
   auto* rep = static_cast<reply_info*>(entry->data);
   ++walk->walked;
   const std::span<const uint8_t> qname(key->key.qname, key->key.qname_len);
+  const SeenMessage* seen = nullptr;
   if (walk->seen != nullptr) {
-    SeenMessage& seen = walk->seen->emplace_back(
-        SeenMessage{Name(qname.begin(), qname.end()), key->key.qtype, key->key.qclass, {}});
-    if (rep != nullptr) {
-      visit_chain(rep, [&](std::span<const uint8_t> owner, std::span<const uint8_t> target) {
-        seen.chain.emplace_back(owner.begin(), owner.end());
-        seen.chain.emplace_back(target.begin(), target.end());
-        return false;
-      });
-    }
+    seen = &walk->seen->emplace_back(SeenMessage{Name(qname.begin(), qname.end()), key->key.qtype,
+                                                 key->key.qclass, chain_of(rep)});
   }
   const Mark mark = walk->find_ours ? mark_of(rep) : Mark{};
   const bool dropped = walk->drop_tag && mark.tag == walk->drop_tag;
@@ -161,13 +168,7 @@ void visit_entry(lruhash_entry* entry, void* arg) {
   message.ours = mark.ours;
   message.dropped = dropped;
   message.key = MessageKey::of(entry);
-  if (rep != nullptr) {
-    visit_chain(rep, [&](std::span<const uint8_t> owner, std::span<const uint8_t> target) {
-      message.chain.emplace_back(owner.begin(), owner.end());
-      message.chain.emplace_back(target.begin(), target.end());
-      return false;
-    });
-  }
+  message.chain = seen != nullptr ? seen->chain : chain_of(rep);
 }
 
 bool doomed(const CachedMessage& message, const CachePurgePredicate& must_purge,
