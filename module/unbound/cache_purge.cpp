@@ -128,7 +128,27 @@ struct SeenMessage {
   uint16_t qtype;
   uint16_t qclass;
   std::vector<Name> chain;
+
+  static SeenMessage of(lruhash_entry* entry) {
+    const auto* key = static_cast<const msgreply_entry*>(entry->key);
+    return {Name(key->key.qname, key->key.qname_len), key->key.qtype, key->key.qclass,
+            chain_of(static_cast<reply_info*>(entry->data))};
+  }
 };
+
+void see_entry(lruhash_entry* entry, void* arg) {
+  static_cast<std::vector<SeenMessage>*>(arg)->push_back(SeenMessage::of(entry));
+}
+
+// Adds what a rebuilding walk saw to the index and ends the rebuild.
+void add_seen(CachedNames& index, const std::vector<SeenMessage>& seen) {
+  std::vector<std::span<const uint8_t>> chain;
+  for (const SeenMessage& message : seen) {
+    chain.assign(message.chain.begin(), message.chain.end());
+    index.add_message(message.qname, message.qtype, message.qclass, chain);
+  }
+  index.finish_rebuild();
+}
 
 struct Walk {
   bool find_ours;  // Pangea's answers may be in the cache: mark them
@@ -148,10 +168,8 @@ void visit_entry(lruhash_entry* entry, void* arg) {
   ++walk->walked;
   const std::span<const uint8_t> qname(key->key.qname, key->key.qname_len);
   const SeenMessage* seen = nullptr;
-  if (walk->seen != nullptr) {
-    seen = &walk->seen->emplace_back(SeenMessage{Name(qname.begin(), qname.end()), key->key.qtype,
-                                                 key->key.qclass, chain_of(rep)});
-  }
+  if (walk->seen != nullptr)
+    seen = &walk->seen->emplace_back(SeenMessage::of(entry));
   const Mark mark = walk->find_ours ? mark_of(rep) : Mark{};
   const bool dropped = walk->drop_tag && mark.tag == walk->drop_tag;
   if (!dropped && walk->prefilter != nullptr && !walk->prefilter->may_affect(qname)) {
@@ -235,14 +253,8 @@ void visit_all(module_env* env, CachedNames* index, Walk& walk) {
   }
   traverse_in_chunks(env->msg_cache, &visit_entry, &walk);
   walk.seen = nullptr;
-  if (index == nullptr)
-    return;
-  std::vector<std::span<const uint8_t>> chain;
-  for (const SeenMessage& message : seen) {
-    chain.assign(message.chain.begin(), message.chain.end());
-    index->add_message(message.qname, message.qtype, message.qclass, chain);
-  }
-  index->finish_rebuild();
+  if (index != nullptr)
+    add_seen(*index, seen);
 }
 
 }  // namespace
@@ -287,6 +299,16 @@ PurgeResult purge_msg_cache(module_env* env, const policy::ChangeSet* prefilter,
     ++result.removed;
   }
   return result;
+}
+
+size_t rebuild_index(module_env* env, CachedNames& index) {
+  if (env == nullptr || env->msg_cache == nullptr)
+    return 0;
+  std::vector<SeenMessage> seen;
+  index.restart();
+  traverse_in_chunks(env->msg_cache, &see_entry, &seen);
+  add_seen(index, seen);
+  return seen.size();
 }
 
 size_t msg_cache_count(module_env* env) {

@@ -63,6 +63,12 @@ PurgeResult purge_msg_cache(module_env* env, const policy::ChangeSet* prefilter,
                             std::optional<uint32_t> drop_tag = std::nullopt,
                             CachedNames* index = nullptr);
 
+// Walks the message cache and rebuilds `index` from the messages it holds (as
+// the purge does when it walks; see visit_all); returns how many it saw. The
+// index is complete afterwards unless it overflowed meanwhile, or another
+// rebuild is still running. Same locking rules as purge_msg_cache.
+size_t rebuild_index(module_env* env, CachedNames& index);
+
 // Messages in the message cache now (an estimate: the count moves under us).
 size_t msg_cache_count(module_env* env);
 

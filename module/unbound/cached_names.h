@@ -8,9 +8,9 @@
 // question, and the owner and target names of its CNAME chain, on which it
 // depends too. Unbound never tells a module when it evicts a message, so the
 // index is a superset of the cache: it only grows. Past `max_names` it forgets
-// everything and says so (complete() false); the next purge then walks the
-// cache and rebuilds the index from what it finds (restart(), add what the
-// walk saw, finish_rebuild()).
+// everything and says so (complete() false); a walk of the cache then rebuilds
+// it from what it finds (restart(), add what the walk saw, finish_rebuild()):
+// the next purge's, or the module's in the background (index_upkeep.h).
 //
 // Pure (no Unbound): names are wire format, compared without case.
 // Thread safety: every member may be called from any thread. Names are spread
@@ -85,6 +85,10 @@ class CachedNames {
   void finish_rebuild();
   // Forgets everything and stops recording until restart().
   void give_up();
+  // Given up (past max_names) and not rebuilding: only a walk of the cache
+  // makes it useful again.
+  bool needs_rebuild() const { return !recording_.load(); }
+  size_t max_names() const { return max_names_; }
 
   // How many times the index was cleared (restarted or given up): names
   // recorded when it read e are all still recorded while it still reads e.

@@ -1,7 +1,5 @@
 #include "instance.h"
 
-#include <time.h>
-
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -13,6 +11,7 @@
 #include "pangea/policy/change_set.h"
 #include "pangea/policy/config.h"
 #include "pangea/telemetry/prometheus.h"
+#include "thread_cpu.h"
 
 namespace pangea::unbound {
 namespace {
@@ -53,14 +52,6 @@ void log_from_policy(policy::Level level, const std::string& message) {
 // lists costs less than deciding every cached message would: a small cache is
 // cheaper to decide in full than a large list is to diff.
 constexpr uint64_t kEntriesPerLookup = 20;
-
-// This thread's CPU time: a purge's wall time also counts the workers that
-// preempt it, which is what it should yield to.
-int64_t thread_cpu_us() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
-}
 
 std::vector<std::string> list_names(const policy::Config& config) {
   std::vector<std::string> names;
@@ -137,6 +128,8 @@ Instance::Instance(module_env* env, int id)
              status.file.c_str(), state.c_str());
   }
   window_watch_->rescan();
+  if (cached_names_)
+    index_upkeep_ = std::make_unique<IndexUpkeep>(env_, *cached_names_);
   if (!stats_file_.empty() && stats_interval_ > 0) {
     write_stats();
     stats_thread_ = std::thread([this] { stats_loop(); });
@@ -144,6 +137,7 @@ Instance::Instance(module_env* env, int id)
 }
 
 Instance::~Instance() {
+  index_upkeep_.reset();  // it walks the cache, which deinit frees after us
   {
     std::lock_guard lock(stats_mutex_);
     stopping_ = true;

@@ -11,6 +11,7 @@
 
 #include "answer_records.h"
 #include "cached_names.h"
+#include "index_upkeep.h"
 #include "name_server_hosts.h"
 #include "pangea/policy/engine.h"
 #include "pangea/telemetry/counters.h"
@@ -76,6 +77,7 @@ class Instance {
   bool cache_blocked_answers_ = false;
   std::unique_ptr<NameServerHosts> name_server_hosts_;
   std::unique_ptr<CachedNames> cached_names_;
+  std::unique_ptr<IndexUpkeep> index_upkeep_;  // with cached_names_
   std::string stats_file_;
   uint32_t stats_interval_ = 0;
   std::mutex stats_mutex_;

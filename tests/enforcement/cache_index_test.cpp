@@ -152,6 +152,41 @@ TEST_CASE("an index past its limit is dropped: the purge walks the cache and is 
   const std::string line = list_cached_names(r);
   CHECK_THAT(line, Catch::Contains(", walked"));
   CHECK_THAT(line, Catch::Contains("removed 5 cached answer(s)"));
+  // The cache alone holds more than 2 names: a background rebuild overflows
+  // again, says so, and backs off instead of walking the cache over and over.
+  CHECK(r.wait_for_log("holds more names than cache.purge_index_max_names (2)"));
+}
+
+TEST_CASE("an index past its limit is rebuilt in the background: swaps look up again",
+          "[enforce][cache][cache-index]") {
+  // A message cache too small for the names queried, as on a busy resolver:
+  // the index (it never hears of evictions) passes its limit with names the
+  // cache no longer holds, and the rebuild finds fewer than the limit there.
+  ResolverOptions options =
+      watched_list({block("unrelated.example")}, "cache: { purge_index_max_names: 300 }\n");
+  options.server_options.push_back("msg-cache-size: 50k");
+  options.server_options.push_back("msg-cache-slabs: 1");  // one LRU: the latest stay
+  TestResolver r(options);
+  // 350 names overflow the index once, and only once: the cache keeps ~200
+  // messages, so a rebuild finds at most ~200 names, and 50 more follow.
+  for (int i = 0; i < 350; ++i)
+    REQUIRE(r.query("n" + std::to_string(i) + ".wild.test", "A").rcode == "NOERROR");
+  const auto overflow_then_rebuild = [&] {
+    const std::string log = r.log();
+    const size_t overflow = log.rfind("cache index past its limit of 300 names");
+    const size_t rebuilt = log.rfind("cache index rebuilt from");
+    return overflow != std::string::npos && rebuilt != std::string::npos && rebuilt > overflow;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!overflow_then_rebuild() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  INFO(r.log_tail());
+  REQUIRE(overflow_then_rebuild());
+  CHECK_THAT(r.log(), !Catch::Contains("holds more names than"));
+  cache_answers(r);
+  const std::string line = list_cached_names(r);
+  CHECK_THAT(line, Catch::Contains("looked up in the index"));
+  CHECK_THAT(line, Catch::Contains("removed 5 cached answer(s)"));
 }
 
 TEST_CASE("with the index off every purge walks the cache", "[enforce][cache][cache-index]") {

@@ -127,8 +127,10 @@ TEST_CASE("cached names: past the cap the index forgets and says so until restar
   for (const char* name : {"a.test", "b.test", "c.test"})
     index.add_message(wire(name), kA, kIn);
   CHECK(index.complete());
+  CHECK_FALSE(index.needs_rebuild());
   index.add_message(wire("d.test"), kA, kIn);
   CHECK_FALSE(index.complete());
+  CHECK(index.needs_rebuild());
   CHECK(index.names() == 0);
   CHECK(index.message_bound() == 0);
   const std::vector<std::span<const uint8_t>> none;
@@ -137,6 +139,7 @@ TEST_CASE("cached names: past the cap the index forgets and says so until restar
   CHECK(index.names() == 0);
   index.restart();
   CHECK_FALSE(index.complete());  // until the rebuild's walk is done
+  CHECK_FALSE(index.needs_rebuild());
   index.add_message(wire("e.test"), kA, kIn);
   index.finish_rebuild();
   CHECK(index.complete());
@@ -161,6 +164,7 @@ TEST_CASE("cached names: overlapping rebuilds complete the index when the last o
   index.restart();
   for (const char* name : {"a.test", "b.test", "c.test", "d.test"})
     index.add_message(wire(name), kA, kIn);
+  CHECK(index.needs_rebuild());  // the background rebuild's cue (index_upkeep.h)
   index.finish_rebuild();
   CHECK_FALSE(index.complete());
 }
