@@ -137,12 +137,11 @@ bool CachedNames::add_locked(Shard& shard, std::string_view key, uint16_t qtype,
   if (!recording_.load(std::memory_order_relaxed))
     return false;
   auto& records = shard.records();
-  auto it = records.find(key);
-  if (it == records.end()) {
-    it = records
-             .emplace(std::piecewise_construct, std::forward_as_tuple(key, shard.arena()),
-                      std::forward_as_tuple())
-             .first;
+  // One descent of the tree, also for a new name (the common case of a cache miss).
+  auto it = records.lower_bound(key);
+  if (it == records.end() || it->first.view() != key) {
+    it = records.emplace_hint(it, std::piecewise_construct,
+                              std::forward_as_tuple(key, shard.arena()), std::forward_as_tuple());
     names_.fetch_add(1, std::memory_order_relaxed);
     // A map node: its links and colour (32 octets), then the key and the record.
     shard.arena_bytes += 32 + sizeof(Key) + sizeof(Record) + it->first.arena_bytes();
