@@ -50,8 +50,8 @@ void IndexUpkeep::run() {
 }
 
 milliseconds IndexUpkeep::rebuild() {
-  verbose(VERB_OPS, "pangea: cache index past its limit of %zu names: rebuilding it from the cache",
-          index_.max_names());
+  log_info("pangea: cache index past its limit of %zu names: rebuilding it from the cache",
+           index_.max_names());
   const auto started = std::chrono::steady_clock::now();
   const int64_t cpu_started = thread_cpu_us();
   const size_t messages = rebuild_index(env_, index_);
@@ -68,11 +68,10 @@ milliseconds IndexUpkeep::rebuild() {
     return backoff_;
   }
   backoff_ = milliseconds{0};
-  verbose(VERB_OPS,
-          "pangea: cache index rebuilt from %zu cached message(s): %zu name(s), %lld ms (%lld us "
-          "CPU)",
-          messages, index_.names(), static_cast<long long>(took.count()),
-          static_cast<long long>(cpu));
+  log_info(
+      "pangea: cache index rebuilt from %zu cached message(s): %zu name(s), %lld ms (%lld us "
+      "CPU)",
+      messages, index_.names(), static_cast<long long>(took.count()), static_cast<long long>(cpu));
   return std::max(kMinInterval, took * kSpacing);
 }
 
