@@ -11,9 +11,7 @@ namespace pangea::telemetry {
 Counters::Counters(std::vector<std::string> list_names, size_t top_capacity)
     : lists_(std::move(list_names)),
       hits_(new std::atomic<uint64_t>[std::max<size_t>(1, lists_.size() * kActionCount)]()),
-      top_capacity_(std::max<size_t>(1, top_capacity)) {
-  top_.reserve(top_capacity_);
-}
+      top_(top_capacity) {}
 
 void Counters::count(size_t list_index, trie::Action action) noexcept {
   const auto a = static_cast<size_t>(action);
@@ -29,30 +27,7 @@ void Counters::count_entry(size_t list_index, std::span<const uint8_t> entry) no
     top_skipped_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  for (auto& slot : top_) {
-    if (slot.hash == hash && slot.list == list_index &&
-        std::equal(slot.entry.begin(), slot.entry.end(), entry.begin(), entry.end())) {
-      ++slot.hits;
-      return;
-    }
-  }
-  try {
-    if (top_.size() < top_capacity_) {
-      top_.push_back(TopSlot{list_index, hash, {entry.begin(), entry.end()}, 1});
-      return;
-    }
-    // Space-Saving: the new entry replaces the least hit and inherits its count,
-    // which bounds the over-estimate of any reported count by the minimum.
-    auto least = std::min_element(top_.begin(), top_.end(), [](const TopSlot& a, const TopSlot& b) {
-      return a.hits < b.hits;
-    });
-    least->list = list_index;
-    least->hash = hash;
-    least->entry.assign(entry.begin(), entry.end());
-    ++least->hits;
-  } catch (...) {
-    top_skipped_.fetch_add(1, std::memory_order_relaxed);
-  }
+  top_.add(list_index, entry, hash);
 }
 
 CountersSnapshot Counters::read() const {
@@ -66,9 +41,9 @@ CountersSnapshot Counters::read() const {
   }
   {
     std::lock_guard lock(top_mutex_);
-    for (const auto& slot : top_) {
+    for (const auto& slot : top_.counters()) {
       out.top.push_back(EntryHits{slot.list < lists_.size() ? lists_[slot.list] : "?",
-                                  trie::text_from_wire(slot.entry), slot.hits});
+                                  trie::text_from_wire(slot.entry()), slot.hits});
     }
   }
   std::sort(out.top.begin(), out.top.end(),

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "pangea/telemetry/top_entries.h"
 #include "pangea/trie/entry.h"
 
 namespace pangea::telemetry {
@@ -50,18 +51,10 @@ class Counters {
   CountersSnapshot read() const;
 
  private:
-  struct TopSlot {
-    size_t list = 0;
-    uint64_t hash = 0;  // of the wire name
-    std::basic_string<uint8_t> entry;
-    uint64_t hits = 0;
-  };
-
   std::vector<std::string> lists_;
   std::unique_ptr<std::atomic<uint64_t>[]> hits_;
   mutable std::mutex top_mutex_;
-  std::vector<TopSlot> top_;
-  size_t top_capacity_;
+  TopEntries top_;
   std::atomic<uint64_t> top_skipped_{0};
 };
 
