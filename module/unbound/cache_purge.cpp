@@ -301,14 +301,15 @@ PurgeResult purge_msg_cache(module_env* env, const policy::ChangeSet* prefilter,
   return result;
 }
 
-size_t rebuild_index(module_env* env, CachedNames& index) {
+IndexRebuild rebuild_index(module_env* env, CachedNames& index) {
   if (env == nullptr || env->msg_cache == nullptr)
-    return 0;
+    return {};
   std::vector<SeenMessage> seen;
   index.restart();
   traverse_in_chunks(env->msg_cache, &see_entry, &seen);
   add_seen(index, seen);
-  return seen.size();
+  // Read at once: a later overflow is new traffic's, not this walk's.
+  return {seen.size(), index.complete()};
 }
 
 size_t msg_cache_count(module_env* env) {

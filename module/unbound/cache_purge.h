@@ -64,10 +64,14 @@ PurgeResult purge_msg_cache(module_env* env, const policy::ChangeSet* prefilter,
                             CachedNames* index = nullptr);
 
 // Walks the message cache and rebuilds `index` from the messages it holds (as
-// the purge does when it walks; see visit_all); returns how many it saw. The
-// index is complete afterwards unless it overflowed meanwhile, or another
-// rebuild is still running. Same locking rules as purge_msg_cache.
-size_t rebuild_index(module_env* env, CachedNames& index);
+// the purge does when it walks; see visit_all). The index is complete
+// afterwards unless it overflowed meanwhile, or another rebuild is still
+// running. Same locking rules as purge_msg_cache.
+struct IndexRebuild {
+  size_t messages = 0;    // seen in the cache
+  bool complete = false;  // the index, as the rebuild ended
+};
+IndexRebuild rebuild_index(module_env* env, CachedNames& index);
 
 // Messages in the message cache now (an estimate: the count moves under us).
 size_t msg_cache_count(module_env* env);

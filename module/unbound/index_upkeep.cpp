@@ -54,24 +54,25 @@ milliseconds IndexUpkeep::rebuild() {
            index_.max_names());
   const auto started = std::chrono::steady_clock::now();
   const int64_t cpu_started = thread_cpu_us();
-  const size_t messages = rebuild_index(env_, index_);
+  const IndexRebuild rebuilt = rebuild_index(env_, index_);
   const auto took =
       std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
   const int64_t cpu = thread_cpu_us() - cpu_started;
-  if (index_.needs_rebuild()) {
+  if (!rebuilt.complete && index_.needs_rebuild()) {
     // It overflowed while the walk added what the cache holds: so will the next.
     backoff_ = std::clamp(backoff_ * 2, kFirstBackoff, kMaxBackoff);
     log_warn(
         "pangea: the message cache holds more names than cache.purge_index_max_names (%zu): list "
         "swaps walk the cache until it holds fewer (%zu cached messages; next rebuild in %lld s)",
-        index_.max_names(), messages, static_cast<long long>(backoff_.count() / 1000));
+        index_.max_names(), rebuilt.messages, static_cast<long long>(backoff_.count() / 1000));
     return backoff_;
   }
   backoff_ = milliseconds{0};
   log_info(
       "pangea: cache index rebuilt from %zu cached message(s): %zu name(s), %lld ms (%lld us "
       "CPU)",
-      messages, index_.names(), static_cast<long long>(took.count()), static_cast<long long>(cpu));
+      rebuilt.messages, index_.names(), static_cast<long long>(took.count()),
+      static_cast<long long>(cpu));
   return std::max(kMinInterval, took * kSpacing);
 }
 
