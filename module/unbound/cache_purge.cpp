@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "answer_records.h"  // token_of_flags
+#include "cache_locks.h"
 #include "cache_walk.h"
 #include "cached_answer.h"  // kPangeaRrsetBit
 
@@ -34,7 +35,7 @@ struct MessageKey {
     info.qname_len = qname.size();
     info.qtype = qtype;
     info.qclass = qclass;
-    slabhash_remove(cache, hash, &info);
+    remove_yielding(cache, hash, &info);
   }
 };
 
@@ -232,7 +233,7 @@ bool visit_indexed(module_env* env, CachedNames& index, Walk& walk) {
     const uint16_t variants = message.qtype == LDNS_RR_TYPE_AAAA ? 2 : 1;
     for (uint16_t v = 0; v < variants; ++v) {
       const hashvalue_type hash = query_info_hash(&info, v == 0 ? 0 : BIT_CD);
-      lruhash_entry* entry = slabhash_lookup(env->msg_cache, hash, &info, 0);
+      lruhash_entry* entry = lookup_yielding(env->msg_cache, hash, &info);
       if (entry == nullptr)
         continue;
       visit_entry(entry, &walk);
@@ -318,7 +319,7 @@ size_t msg_cache_count(module_env* env) {
   size_t count = 0;
   for (size_t i = 0; i < env->msg_cache->size; ++i) {
     lruhash* table = env->msg_cache->array[i];
-    lock_quick_lock(&table->lock);
+    lock_quick_yielding(&table->lock);
     count += table->num;
     lock_quick_unlock(&table->lock);
   }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <thread>
 
+#include "cache_locks.h"
+
 namespace pangea::unbound {
 namespace {
 
@@ -22,7 +24,7 @@ void traverse_in_chunks(slabhash* cache, void (*visit)(lruhash_entry*, void*), v
     size_t bin_count = 0;
     size_t next = 0;
     for (;;) {
-      lock_quick_lock(&table->lock);
+      lock_quick_yielding(&table->lock);
       if (table->array != bins || table->size != bin_count) {
         bins = table->array;
         bin_count = table->size;
@@ -30,7 +32,7 @@ void traverse_in_chunks(slabhash* cache, void (*visit)(lruhash_entry*, void*), v
       }
       const size_t end = std::min(next + kBinsPerHold, table->size);
       for (size_t i = next; i < end; ++i) {
-        lock_quick_lock(&table->array[i].lock);
+        lock_quick_yielding(&table->array[i].lock);
         for (lruhash_entry* e = table->array[i].overflow_list; e != nullptr; e = e->overflow_next) {
           lock_rw_rdlock(&e->lock);
           visit(e, arg);
