@@ -37,7 +37,7 @@ size_t TopEntries::find(size_t list, std::span<const uint8_t> entry, uint64_t ha
 }
 
 void TopEntries::add(size_t list, std::span<const uint8_t> entry, uint64_t hash) noexcept {
-  if (entry.size() > kMaxEntry)
+  if (entry.empty() || entry.size() > kMaxEntry)
     return;
   const size_t slot = find(list, entry, hash);
   const uint32_t v = table_[slot];

@@ -85,10 +85,11 @@ TEST_CASE("top entries: colliding hashes and long runs of replacements", "[count
   check_against_truth(skewed_stream(20000, 3000, 8), 16, few);
 }
 
-TEST_CASE("top entries: an entry too long for a wire name is not counted", "[counters]") {
+TEST_CASE("top entries: an entry no wire name can be is not counted", "[counters]") {
   TopEntries top(4);
   const std::string longest(TopEntries::kMaxEntry, 'a');
   top.add(0, octets(longest + "a"), 1);
+  top.add(0, {}, 1);
   CHECK(top.counters().empty());
   top.add(0, octets(longest), 1);
   REQUIRE(top.counters().size() == 1);

@@ -38,7 +38,8 @@ class TopEntries {
   explicit TopEntries(size_t capacity);  // at least 1
 
   // Counts one hit on `entry` of list `list`; `hash` must be a function of
-  // the entry's octets. An entry longer than kMaxEntry is not counted.
+  // the entry's octets. An empty entry, or one longer than kMaxEntry, is not
+  // counted (a wire name has 1 to 255 octets).
   void add(size_t list, std::span<const uint8_t> entry, uint64_t hash) noexcept;
 
   // In no particular order.
