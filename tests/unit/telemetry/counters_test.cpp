@@ -45,6 +45,30 @@ TEST_CASE("counters are exact under concurrent workers", "[counters]") {
   CHECK(counters.read().hits[0][static_cast<size_t>(Action::nodata)] == 40000);
 }
 
+TEST_CASE("every entry hit is counted in the top entries or as skipped, under concurrent workers",
+          "[counters]") {
+  Counters counters({"fr", "de"});  // 64 counters for 100 names: entries replace each other
+  std::vector<std::vector<uint8_t>> names;
+  for (int i = 0; i < 100; ++i)
+    names.push_back(wire("name" + std::to_string(i) + ".example"));
+  std::vector<std::thread> workers;
+  for (int t = 0; t < 4; ++t) {
+    workers.emplace_back([&, t] {
+      for (int i = 0; i < 10000; ++i)
+        counters.count_entry(static_cast<size_t>(t % 2),
+                             names[static_cast<size_t>(i * 7 + t) % 100]);
+    });
+  }
+  for (auto& w : workers)
+    w.join();
+  const auto snap = counters.read();
+  uint64_t counted = 0;
+  for (const auto& entry : snap.top)
+    counted += entry.hits;
+  CHECK(snap.top.size() == 64);
+  CHECK(counted + snap.top_skipped == 40000);
+}
+
 TEST_CASE("top entries keep the heavy hitters", "[counters]") {
   Counters counters({"fr"}, 4);
   for (int i = 0; i < 100; ++i)
