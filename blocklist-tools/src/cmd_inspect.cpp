@@ -76,6 +76,7 @@ int cmd_inspect(std::span<const std::string> argv) {
               << ",\n  \"entries\": " << info.entry_count << ",\n  \"block\": " << block
               << ",\n  \"allow\": " << allow << ",\n  \"subtree\": " << subtree
               << ",\n  \"exact\": " << exact << ",\n  \"metadata_records\": " << info.metadata_count
+              << ",\n  \"block_size\": " << info.block_size
               << ",\n  \"file_bytes\": " << info.file_bytes
               << ",\n  \"bytes_per_entry\": " << per_entry_text << ",\n  \"sections\": {";
     for (size_t i = 0; i < info.sections.size(); ++i) {
@@ -105,6 +106,7 @@ int cmd_inspect(std::span<const std::string> argv) {
             << "entries:          " << info.entry_count << " (block " << block << ", allow "
             << allow << "; subtree " << subtree << ", exact " << exact << ")\n"
             << "metadata records: " << info.metadata_count << '\n'
+            << "block size:       " << info.block_size << " entries\n"
             << "size:             " << info.file_bytes << " bytes (" << per_entry_text
             << " bytes per entry)\n";
   for (const auto& section : info.sections) {

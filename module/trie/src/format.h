@@ -115,7 +115,6 @@ inline constexpr size_t index_tail(size_t top_labels) {
 inline constexpr size_t kMaxKey = 254;  // 255-octet wire name minus the root label
 inline constexpr size_t kMaxLabel = 63;
 inline constexpr unsigned kAncestorCountBits = 7;
-inline constexpr size_t kMaxBlockSize = 4096;
 
 inline uint16_t load_u16(const uint8_t* p) {
   return static_cast<uint16_t>(p[0] | (p[1] << 8));

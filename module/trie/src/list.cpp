@@ -14,6 +14,7 @@
 #include "format.h"
 #include "huffman.h"
 #include "key.h"
+#include "pangea/trie/builder.h"  // kMaxBlockSize
 #include "pangea/trie/signature.h"
 #include "signing.h"
 
@@ -304,6 +305,7 @@ bool ListImpl::verify_header(std::string& error) {
   info_.generator.assign(reinterpret_cast<const char*>(generator.data()), glen);
   uint32_t sections = h.u32();
   block_size_ = h.u32();
+  info_.block_size = static_cast<uint32_t>(block_size_);
   auto key_id_bytes = h.bytes(8);
   std::copy(key_id_bytes.begin(), key_id_bytes.end(), info_.signer_key_id.begin());
   auto signature = h.bytes(kSignatureSize);

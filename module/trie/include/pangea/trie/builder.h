@@ -13,12 +13,14 @@ namespace pangea::trie {
 
 class List;
 
+inline constexpr size_t kMaxBlockSize = 4096;  // largest BuildOptions::block_size
+
 struct BuildOptions {
   std::string generator;                    // e.g. "pangea 0.1.0"
   int64_t build_time = 0;                   // UTC seconds; written to the header
   uint64_t serial = 0;                      // monotonic list serial (0: use build_time)
   std::array<uint8_t, 32> source_digest{};  // SHA-256 over the inputs, computed by the caller
-  // Entries per block (1..4096): larger blocks give a smaller file and slower
+  // Entries per block (1..kMaxBlockSize): larger blocks give a smaller file and slower
   // lookups (a lookup decodes about half a block). The default keeps files no
   // larger than MARISA-trie's on the lists we measured. See docs/format.md and
   // bench/format/README.md.

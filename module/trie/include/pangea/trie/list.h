@@ -31,6 +31,7 @@ struct ListInfo {
   std::array<uint8_t, 32> source_digest{};
   std::string generator;
   uint64_t file_bytes = 0;
+  uint32_t block_size = 0;  // entries per block: the builder's size/speed trade-off
   // Every section of the file, in file order, with its size (for `inspect`).
   struct Section {
     std::string name;  // "strings", "blocks", ...; "#<id>" for a section this reader does not know
