@@ -164,7 +164,8 @@ class ListImpl final : public List {
     return blocks_.sub(begin, end - begin);
   }
   size_t entries_in(size_t block) const {
-    return block + 1 == block_count_ ? info_.entry_count - block * block_size_ : block_size_;
+    return block + 1 == block_count_ ? info_.entry_count - block * info_.block_size
+                                     : info_.block_size;
   }
 
   // Decodes a key's octets from `from` on; the label containing `from` started at
@@ -198,7 +199,6 @@ class ListImpl final : public List {
       top_label_section_, changes_section_;
   bool has_changes_ = false;
   std::optional<ChangeList> changes_;
-  size_t block_size_ = 0;
   size_t block_count_ = 0;
   size_t value_classes_ = 0;
   size_t value_alphabet_ = 0;
@@ -304,8 +304,7 @@ bool ListImpl::verify_header(std::string& error) {
   }
   info_.generator.assign(reinterpret_cast<const char*>(generator.data()), glen);
   uint32_t sections = h.u32();
-  block_size_ = h.u32();
-  info_.block_size = static_cast<uint32_t>(block_size_);
+  info_.block_size = h.u32();
   auto key_id_bytes = h.bytes(8);
   std::copy(key_id_bytes.begin(), key_id_bytes.end(), info_.signer_key_id.begin());
   auto signature = h.bytes(kSignatureSize);
@@ -329,8 +328,8 @@ bool ListImpl::verify_header(std::string& error) {
     error = "checksum mismatch in header";
     return false;
   }
-  if (block_size_ < 1 || block_size_ > kMaxBlockSize) {
-    error = "bad header: block size " + std::to_string(block_size_);
+  if (info_.block_size < 1 || info_.block_size > kMaxBlockSize) {
+    error = "bad header: block size " + std::to_string(info_.block_size);
     return false;
   }
   return true;
@@ -616,9 +615,9 @@ bool ListImpl::verify_tables(std::string& error) {
     return false;
   }
   // Block index and offsets.
-  uint64_t blocks = (info_.entry_count + block_size_ - 1) / block_size_;
+  uint64_t blocks = (info_.entry_count + info_.block_size - 1) / info_.block_size;
   if (index_.size() != blocks * 8 || offsets_.size() != (blocks + 1) * 4 ||
-      info_.entry_count > UINT32_MAX * uint64_t{block_size_}) {
+      info_.entry_count > UINT32_MAX * uint64_t{info_.block_size}) {
     error = "bad index: " + std::to_string(index_.size() / 8) + " blocks for " +
             std::to_string(info_.entry_count) + " entries";
     return false;
